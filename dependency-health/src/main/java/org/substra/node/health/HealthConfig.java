@@ -1,0 +1,17 @@
+package org.substra.node.health;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings shared by the dependency readiness checks. */
+@ConfigMapping(prefix = "node.health")
+public interface HealthConfig {
+
+  /**
+   * How long one readiness probe waits for a dependency before reporting it DOWN; kept below the
+   * Kubernetes probe timeout so that a hanging dependency shows up as DOWN, not as a failed probe.
+   */
+  @WithDefault("3s")
+  Duration timeout();
+}

@@ -1,0 +1,31 @@
+package org.substra.node.orglink.health;
+
+import static org.substra.node.testing.Dependency.POSTGRESQL;
+import static org.substra.node.testing.ReadinessAssertions.assertDownWhileUnreachable;
+import static org.substra.node.testing.ReadinessAssertions.assertReady;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.substra.node.testing.LocalDependencies;
+
+@QuarkusTest
+@WithTestResource(
+    value = LocalDependencies.class,
+    initArgs = {
+      @ResourceArg(name = "dependencies", value = "postgresql"),
+      @ResourceArg(name = "database", value = "substra_test")
+    })
+class ReadinessTest {
+
+  @Test
+  void readyWhenEveryDependencyAnswers() {
+    assertReady(POSTGRESQL);
+  }
+
+  @Test
+  void goesDownWhilePostgresqlIsUnreachableAndRecovers() {
+    assertDownWhileUnreachable(POSTGRESQL);
+  }
+}

@@ -1,0 +1,67 @@
+package org.substra.node.testing;
+
+import java.util.Map;
+
+/** A dependency a service reaches over the network, and the settings that point it there. */
+public enum Dependency {
+  POSTGRESQL("postgresql", "Reactive PostgreSQL connections health check"),
+  RABBITMQ("rabbitmq", "RabbitMQ"),
+  OBJECT_STORAGE("object-storage", "Object storage"),
+  ORCHESTRATOR("orchestrator", "Orchestrator");
+
+  private final String id;
+  private final String checkName;
+
+  Dependency(String id, String checkName) {
+    this.id = id;
+    this.checkName = checkName;
+  }
+
+  /** The name of the readiness check that reports this dependency. */
+  public String checkName() {
+    return checkName;
+  }
+
+  static Dependency fromId(String id) {
+    for (Dependency dependency : values()) {
+      if (dependency.id.equals(id.trim())) {
+        return dependency;
+      }
+    }
+    throw new IllegalArgumentException("unknown dependency '" + id + "'");
+  }
+
+  /** Configuration that sends the service to {@code port} on loopback, for this dependency. */
+  Map<String, String> settings(int port, String database) {
+    return switch (this) {
+      case POSTGRESQL ->
+          Map.of(
+              "quarkus.datasource.reactive.url",
+              "postgresql://127.0.0.1:" + port + "/" + database,
+              "quarkus.datasource.jdbc.url",
+              "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+              "quarkus.datasource.username",
+              LocalInfrastructure.DB_USER,
+              "quarkus.datasource.password",
+              LocalInfrastructure.DB_PASSWORD);
+      case RABBITMQ ->
+          Map.of(
+              "node.rabbitmq.host", "127.0.0.1",
+              "node.rabbitmq.port", String.valueOf(port),
+              "node.rabbitmq.username", LocalInfrastructure.RABBITMQ_USER,
+              "node.rabbitmq.password", LocalInfrastructure.RABBITMQ_PASSWORD,
+              "node.rabbitmq.virtual-host", LocalInfrastructure.RABBITMQ_TEST_VHOST);
+      case OBJECT_STORAGE ->
+          Map.of(
+              "quarkus.minio.url", "http://127.0.0.1:" + port,
+              "quarkus.minio.access-key", LocalInfrastructure.S3_ACCESS_KEY,
+              "quarkus.minio.secret-key", LocalInfrastructure.S3_SECRET_KEY);
+      case ORCHESTRATOR ->
+          Map.of(
+              "quarkus.grpc.clients.orchestrator.host",
+              "127.0.0.1",
+              "quarkus.grpc.clients.orchestrator.port",
+              String.valueOf(port));
+    };
+  }
+}

@@ -1,0 +1,86 @@
+package org.substra.node.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Puts a {@link TcpProxy} between the service under test and each dependency it names, so that a
+ * test can take a dependency away and bring it back. Arguments: {@code dependencies}
+ * (comma-separated ids: postgresql, rabbitmq, object-storage, orchestrator) and {@code database}
+ * (default {@code substra_test}).
+ *
+ * <p>The real servers are the machine's (see {@link LocalInfrastructure}); the orchestrator is a
+ * gRPC health endpoint ({@link OrchestratorHealthEndpoint}) because the orchestrator service is
+ * itself a module of this build.
+ */
+public class LocalDependencies implements QuarkusTestResourceLifecycleManager {
+
+  private static final Map<Dependency, TcpProxy> PROXIES = new EnumMap<>(Dependency.class);
+  private static OrchestratorHealthEndpoint orchestrator;
+
+  private String[] dependencies = new String[0];
+  private String database = "substra_test";
+
+  @Override
+  public void init(Map<String, String> args) {
+    dependencies = args.getOrDefault("dependencies", "").split(",");
+    database = args.getOrDefault("database", database);
+  }
+
+  @Override
+  public Map<String, String> start() {
+    LocalInfrastructure.ensureRunning();
+    Map<String, String> config = new HashMap<>();
+    for (String id : dependencies) {
+      if (id.isBlank()) {
+        continue;
+      }
+      Dependency dependency = Dependency.fromId(id);
+      TcpProxy proxy = startProxy(dependency);
+      synchronized (PROXIES) {
+        PROXIES.put(dependency, proxy);
+      }
+      config.putAll(dependency.settings(proxy.port(), database));
+    }
+    return config;
+  }
+
+  @Override
+  public void stop() {
+    synchronized (PROXIES) {
+      PROXIES.values().forEach(TcpProxy::close);
+      PROXIES.clear();
+    }
+    if (orchestrator != null) {
+      orchestrator.close();
+      orchestrator = null;
+    }
+  }
+
+  /** The proxy in front of {@code dependency}, to cut and restore it. */
+  public static TcpProxy proxy(Dependency dependency) {
+    synchronized (PROXIES) {
+      TcpProxy proxy = PROXIES.get(dependency);
+      if (proxy == null) {
+        throw new IllegalStateException(dependency + " is not among this test's dependencies");
+      }
+      return proxy;
+    }
+  }
+
+  private static TcpProxy startProxy(Dependency dependency) {
+    return switch (dependency) {
+      case POSTGRESQL ->
+          TcpProxy.start(LocalInfrastructure.HOST, LocalInfrastructure.POSTGRESQL_PORT);
+      case RABBITMQ ->
+          TcpProxy.start(LocalInfrastructure.RABBITMQ_HOST, LocalInfrastructure.RABBITMQ_PORT);
+      case OBJECT_STORAGE -> TcpProxy.start("127.0.0.1", LocalInfrastructure.S3_PORT);
+      case ORCHESTRATOR -> {
+        orchestrator = OrchestratorHealthEndpoint.start();
+        yield TcpProxy.start("127.0.0.1", orchestrator.port());
+      }
+    };
+  }
+}
