@@ -68,13 +68,26 @@ public abstract class BlockingDependencyCheck implements AsyncHealthCheck {
     while (cause instanceof DependencyUnavailableException && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    String message = cause.getMessage();
     if (cause instanceof DependencyUnavailableException) {
-      return message;
+      return cause.getMessage();
     }
+    StringBuilder text = new StringBuilder(summary(cause));
+    // Client libraries wrap the useful reason ("Connection refused") a few levels down.
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != cause) {
+      text.append(" (").append(summary(root)).append(')');
+    }
+    return text.toString();
+  }
+
+  private static String summary(Throwable throwable) {
+    String message = throwable.getMessage();
     return message == null || message.isBlank()
-        ? cause.getClass().getSimpleName()
-        : cause.getClass().getSimpleName() + ": " + message;
+        ? throwable.getClass().getSimpleName()
+        : throwable.getClass().getSimpleName() + ": " + message;
   }
 
   /** A probe failure that carries the client's own exception as its cause. */

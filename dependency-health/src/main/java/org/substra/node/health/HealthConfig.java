@@ -14,4 +14,19 @@ public interface HealthConfig {
    */
   @WithDefault("3s")
   Duration timeout();
+
+  /** The RabbitMQ check; switched on at build time by services that use the broker. */
+  Check rabbitmq();
+
+  /** The object storage (S3) check; switched on at build time by services that store files. */
+  Check objectStorage();
+
+  /** The orchestrator channel check; switched on at build time by the orchestrator's clients. */
+  Check orchestrator();
+
+  interface Check {
+    /** Read at build time: a check that is off is not part of the application at all. */
+    @WithDefault("false")
+    boolean enabled();
+  }
 }

@@ -53,7 +53,7 @@ public enum Dependency {
               "node.rabbitmq.virtual-host", LocalInfrastructure.RABBITMQ_TEST_VHOST);
       case OBJECT_STORAGE ->
           Map.of(
-              "quarkus.minio.url", "http://127.0.0.1:" + port,
+              "quarkus.minio.host", "http://127.0.0.1:" + port,
               "quarkus.minio.access-key", LocalInfrastructure.S3_ACCESS_KEY,
               "quarkus.minio.secret-key", LocalInfrastructure.S3_SECRET_KEY);
       case ORCHESTRATOR ->
@@ -61,6 +61,9 @@ public enum Dependency {
               "quarkus.grpc.clients.orchestrator.host",
               "127.0.0.1",
               "quarkus.grpc.clients.orchestrator.port",
+              String.valueOf(port),
+              // In the test profile the client would otherwise dial its own test-port default.
+              "quarkus.grpc.clients.orchestrator.test-port",
               String.valueOf(port));
     };
   }

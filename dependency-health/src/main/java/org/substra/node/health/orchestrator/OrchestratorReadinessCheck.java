@@ -6,7 +6,7 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Channel;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.grpc.GrpcClient;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,7 +19,7 @@ import org.substra.node.health.HealthConfig;
  * check says whether the channel works, independently of this node's identity.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 @IfBuildProperty(name = "node.health.orchestrator.enabled", stringValue = "true")
 public class OrchestratorReadinessCheck extends BlockingDependencyCheck {
 

@@ -4,7 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.health.Readiness;
 import org.substra.node.health.BlockingDependencyCheck;
@@ -15,7 +15,7 @@ import org.substra.node.health.HealthConfig;
  * reconnects, so the service comes back UP after a broker restart without being restarted itself.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 @IfBuildProperty(name = "node.health.rabbitmq.enabled", stringValue = "true")
 public class RabbitMqReadinessCheck extends BlockingDependencyCheck {
 

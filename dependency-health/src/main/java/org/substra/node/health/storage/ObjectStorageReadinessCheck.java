@@ -2,7 +2,7 @@ package org.substra.node.health.storage;
 
 import io.minio.MinioClient;
 import io.quarkus.arc.properties.IfBuildProperty;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
@@ -11,7 +11,7 @@ import org.substra.node.health.HealthConfig;
 
 /** Lists the buckets: proves the S3 endpoint answers and accepts this node's credentials. */
 @Readiness
-@ApplicationScoped
+@Singleton
 @IfBuildProperty(name = "node.health.object-storage.enabled", stringValue = "true")
 public class ObjectStorageReadinessCheck extends BlockingDependencyCheck {
 
@@ -21,7 +21,7 @@ public class ObjectStorageReadinessCheck extends BlockingDependencyCheck {
   ObjectStorageReadinessCheck(
       MinioClient client,
       HealthConfig health,
-      @ConfigProperty(name = "quarkus.minio.url") String url) {
+      @ConfigProperty(name = "quarkus.minio.host") String url) {
     super(health);
     this.client = client;
     this.url = url;

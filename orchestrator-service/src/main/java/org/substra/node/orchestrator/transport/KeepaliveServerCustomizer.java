@@ -1,6 +1,5 @@
 package org.substra.node.orchestrator.transport;
 
-import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.grpc.api.ServerBuilderCustomizer;
 import io.quarkus.grpc.runtime.config.GrpcServerConfiguration;
@@ -19,7 +18,7 @@ public class KeepaliveServerCustomizer implements ServerBuilderCustomizer<NettyS
   }
 
   @Override
-  public void customize(GrpcServerConfiguration serverConfiguration, ServerBuilder<?> builder) {
+  public void customize(GrpcServerConfiguration serverConfiguration, NettyServerBuilder builder) {
     builder
         .permitKeepAliveTime(config.keepalive().permitTime().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(config.keepalive().permitWithoutCalls());
