@@ -4,31 +4,20 @@ import java.util.Map;
 
 /** A dependency a service reaches over the network, and the settings that point it there. */
 public enum Dependency {
-  POSTGRESQL("postgresql", "Reactive PostgreSQL connections health check"),
-  RABBITMQ("rabbitmq", "RabbitMQ"),
-  OBJECT_STORAGE("object-storage", "Object storage"),
-  ORCHESTRATOR("orchestrator", "Orchestrator");
+  POSTGRESQL("Reactive PostgreSQL connections health check"),
+  RABBITMQ("RabbitMQ"),
+  OBJECT_STORAGE("Object storage"),
+  ORCHESTRATOR("Orchestrator");
 
-  private final String id;
   private final String checkName;
 
-  Dependency(String id, String checkName) {
-    this.id = id;
+  Dependency(String checkName) {
     this.checkName = checkName;
   }
 
   /** The name of the readiness check that reports this dependency. */
   public String checkName() {
     return checkName;
-  }
-
-  static Dependency fromId(String id) {
-    for (Dependency dependency : values()) {
-      if (dependency.id.equals(id.trim())) {
-        return dependency;
-      }
-    }
-    throw new IllegalArgumentException("unknown dependency '" + id + "'");
   }
 
   /** Configuration that sends the service to {@code port} on loopback, for this dependency. */

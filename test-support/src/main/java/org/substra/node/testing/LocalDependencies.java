@@ -1,8 +1,9 @@
 package org.substra.node.testing;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.QuarkusTestResourceConfigurableLifecycleManager;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,29 +16,26 @@ import java.util.Map;
  * gRPC health endpoint ({@link OrchestratorHealthEndpoint}) because the orchestrator service is
  * itself a module of this build.
  */
-public class LocalDependencies implements QuarkusTestResourceLifecycleManager {
+public class LocalDependencies
+    implements QuarkusTestResourceConfigurableLifecycleManager<WithLocalDependencies> {
 
   private static final Map<Dependency, TcpProxy> PROXIES = new EnumMap<>(Dependency.class);
   private static OrchestratorHealthEndpoint orchestrator;
 
-  private String[] dependencies = new String[0];
-  private String database = "substra_test";
+  private List<Dependency> dependencies = List.of();
+  private String database;
 
   @Override
-  public void init(Map<String, String> args) {
-    dependencies = args.getOrDefault("dependencies", "").split(",");
-    database = args.getOrDefault("database", database);
+  public void init(WithLocalDependencies annotation) {
+    dependencies = List.of(annotation.value());
+    database = annotation.database();
   }
 
   @Override
   public Map<String, String> start() {
     LocalInfrastructure.ensureRunning();
     Map<String, String> config = new HashMap<>();
-    for (String id : dependencies) {
-      if (id.isBlank()) {
-        continue;
-      }
-      Dependency dependency = Dependency.fromId(id);
+    for (Dependency dependency : dependencies) {
       TcpProxy proxy = startProxy(dependency);
       synchronized (PROXIES) {
         PROXIES.put(dependency, proxy);

@@ -10,8 +10,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A loopback TCP relay placed between a service under test and one of its real dependencies. {@link
@@ -35,13 +39,14 @@ public final class TcpProxy implements AutoCloseable {
             return thread;
           });
   private ServerSocket server;
+  private Future<?> acceptLoop;
 
   private TcpProxy(String targetHost, int targetPort, ServerSocket server) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = server;
     this.port = server.getLocalPort();
-    accept(server);
+    acceptLoop = accept(server);
   }
 
   /** Starts relaying a free loopback port to {@code targetHost:targetPort}. */
@@ -61,6 +66,15 @@ public final class TcpProxy implements AutoCloseable {
   /** Resets every relayed connection and refuses new ones until {@link #restore()}. */
   public synchronized void cut() {
     closeQuietly(server);
+    // The JDK closes a listening socket for good only once the thread blocked in accept() has
+    // woken up; until then the kernel would still queue new connections.
+    try {
+      acceptLoop.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the proxy on port " + port + " did not stop listening", e);
+    }
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
   }
@@ -75,12 +89,14 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen again on port " + port, e);
     }
-    accept(server);
+    acceptLoop = accept(server);
   }
 
   @Override
   public synchronized void close() {
-    cut();
+    if (!server.isClosed()) {
+      cut();
+    }
     threads.shutdownNow();
   }
 
@@ -92,12 +108,17 @@ public final class TcpProxy implements AutoCloseable {
     return socket;
   }
 
-  private void accept(ServerSocket listening) {
-    threads.execute(
+  private Future<?> accept(ServerSocket listening) {
+    return threads.submit(
         () -> {
           while (!listening.isClosed()) {
             try {
-              relay(listening.accept());
+              Socket client = listening.accept();
+              if (listening.isClosed()) {
+                closeQuietly(client);
+              } else {
+                relay(client);
+              }
             } catch (IOException e) {
               // The listening socket was closed by cut() or close().
             }

@@ -6,24 +6,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.substra.node.testing.Dependency.ORCHESTRATOR;
 
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.substra.node.testing.Dependency;
 import org.substra.node.testing.LocalDependencies;
 import org.substra.node.testing.TcpProxy;
+import org.substra.node.testing.WithLocalDependencies;
 
 @QuarkusTest
-@WithTestResource(
-    value = LocalDependencies.class,
-    initArgs = {
-      @ResourceArg(name = "dependencies", value = "postgresql,object-storage,orchestrator"),
-      @ResourceArg(name = "database", value = "substra_test")
-    })
+@WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE, Dependency.ORCHESTRATOR})
 class SubstraProbesTest {
 
   @ParameterizedTest

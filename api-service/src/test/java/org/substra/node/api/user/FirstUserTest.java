@@ -6,21 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.substra.node.testing.LocalDependencies;
+import org.substra.node.testing.Dependency;
+import org.substra.node.testing.WithLocalDependencies;
 
 @QuarkusTest
-@WithTestResource(
-    value = LocalDependencies.class,
-    initArgs = {
-      @ResourceArg(name = "dependencies", value = "postgresql,object-storage,orchestrator"),
-      @ResourceArg(name = "database", value = "substra_test")
-    })
+@WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE, Dependency.ORCHESTRATOR})
 class FirstUserTest {
 
   @Inject UserRepository users;

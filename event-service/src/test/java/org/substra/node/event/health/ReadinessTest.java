@@ -6,19 +6,13 @@ import static org.substra.node.testing.Dependency.RABBITMQ;
 import static org.substra.node.testing.ReadinessAssertions.assertDownWhileUnreachable;
 import static org.substra.node.testing.ReadinessAssertions.assertReady;
 
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
-import org.substra.node.testing.LocalDependencies;
+import org.substra.node.testing.Dependency;
+import org.substra.node.testing.WithLocalDependencies;
 
 @QuarkusTest
-@WithTestResource(
-    value = LocalDependencies.class,
-    initArgs = {
-      @ResourceArg(name = "dependencies", value = "postgresql,rabbitmq,orchestrator"),
-      @ResourceArg(name = "database", value = "substra_test")
-    })
+@WithLocalDependencies({Dependency.POSTGRESQL, Dependency.RABBITMQ, Dependency.ORCHESTRATOR})
 class ReadinessTest {
 
   @Test

@@ -11,8 +11,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,15 +19,14 @@ import org.substra.node.orchestrator.OrchestratorChannel;
 import org.substra.node.orchestrator.protocol.InfoServiceGrpc;
 import org.substra.node.orchestrator.protocol.InfoServiceGrpc.InfoServiceBlockingStub;
 import org.substra.node.orchestrator.protocol.QueryVersionParam;
+import org.substra.node.testing.Dependency;
+import org.substra.node.testing.WithLocalDependencies;
 
 /** Spec §2.1–2.2, over a real gRPC channel. */
 @QuarkusTest
-@WithTestResource(
-    value = org.substra.node.testing.LocalDependencies.class,
-    initArgs = {
-      @ResourceArg(name = "dependencies", value = "postgresql,rabbitmq"),
-      @ResourceArg(name = "database", value = "orchestrator_test")
-    })
+@WithLocalDependencies(
+    value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
+    database = "orchestrator_test")
 class IdentityTest {
 
   private OrchestratorChannel orchestrator;
