@@ -1,0 +1,91 @@
+package org.substra.node.orchestrator.event;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.substra.node.orchestrator.protocol.Event;
+import org.substra.node.orchestrator.storage.Tx;
+
+/**
+ * Appends a transaction's events with the next positions of its channel. The table lock conflicts
+ * with itself, so event-producing writes are serialized and position order is commit order: a
+ * reader resuming after position P can never miss a lower position that commits later.
+ */
+@ApplicationScoped
+public class EventLog {
+
+  private volatile CompletableFuture<Void> nextCommit = new CompletableFuture<>();
+
+  /** Called by the transaction, before commit. */
+  public Uni<Void> append(Tx tx) {
+    List<Event> events = tx.events();
+    if (events.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    SqlConnection connection = tx.connection();
+    return connection
+        .query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+        .execute()
+        .flatMap(
+            locked ->
+                connection
+                    .preparedQuery(
+                        "SELECT COALESCE(MAX(position), 0) FROM events WHERE channel = $1")
+                    .execute(Tuple.of(tx.channel())))
+        .flatMap(
+            rows -> {
+              long position = rows.iterator().next().getLong(0);
+              List<Tuple> batch = new ArrayList<>(events.size());
+              for (Event event : events) {
+                batch.add(row(event, ++position));
+              }
+              return connection
+                  .preparedQuery(
+                      "INSERT INTO events (id, channel, position, asset_key, asset_kind,"
+                          + " event_kind, timestamp, metadata, payload)"
+                          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                  .executeBatch(batch);
+            })
+        .replaceWithVoid();
+  }
+
+  /** Called once a write committed: wakes the streams and the publisher of this replica. */
+  public void committed(Object ignored) {
+    CompletableFuture<Void> current = nextCommit;
+    nextCommit = new CompletableFuture<>();
+    current.complete(null);
+  }
+
+  /** Completes at the next commit of this replica. */
+  public CompletionStage<Void> nextCommit() {
+    return nextCommit;
+  }
+
+  private static Tuple row(Event event, long position) {
+    return Tuple.tuple(
+        List.of(
+            UUID.fromString(event.getId()),
+            event.getChannel(),
+            position,
+            event.getAssetKey(),
+            event.getAssetKind().name(),
+            event.getEventKind().name(),
+            OffsetDateTime.ofInstant(
+                java.time.Instant.ofEpochSecond(
+                    event.getTimestamp().getSeconds(), event.getTimestamp().getNanos()),
+                ZoneOffset.UTC),
+            new JsonObject(new HashMap<>(event.getMetadataMap())),
+            Buffer.buffer(event.toByteArray())));
+  }
+}

@@ -1,0 +1,201 @@
+package org.substra.node.orchestrator.event;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+import org.substra.node.health.rabbitmq.RabbitMqConfig;
+
+/**
+ * The outbox: publishes committed events to RabbitMQ in position order per channel, each exactly
+ * once from the publisher's side. A batch is marked published only after the broker confirmed all
+ * of it, in the same database transaction that holds the publisher lock, so a crash between the two
+ * republishes the batch (consumers skip positions they already applied) and never skips an event.
+ * The advisory lock lets one replica publish at a time.
+ *
+ * <p>Message: exchange {@code orchestrator.events.exchange} (topic, durable), routing key =
+ * channel, persistent, body = the serialized {@code orchestrator.Event}, headers {@code channel},
+ * {@code position}, {@code asset_kind}, {@code event_kind}, {@code asset_key}; message id = event
+ * id.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+  static final String CONTENT_TYPE = "application/x-protobuf; proto=orchestrator.Event";
+  private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+  private static final long PUBLISHER_LOCK = 0x6f72636865767473L;
+
+  private final DataSource dataSource;
+  private final EventLog log;
+  private final EventsConfig config;
+  private final ConnectionFactory factory = new ConnectionFactory();
+  private volatile boolean running;
+  private Thread worker;
+  private Connection connection;
+  private Channel channel;
+
+  EventPublisher(DataSource dataSource, EventLog log, EventsConfig config, RabbitMqConfig broker) {
+    this.dataSource = dataSource;
+    this.log = log;
+    this.config = config;
+    factory.setHost(broker.host());
+    factory.setPort(broker.port());
+    factory.setUsername(broker.username());
+    factory.setPassword(broker.password());
+    factory.setVirtualHost(broker.virtualHost());
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setConnectionTimeout(5_000);
+  }
+
+  void start(@Observes StartupEvent event) {
+    if (!config.publish()) {
+      LOG.info("event publication to RabbitMQ is off (orchestrator.events.publish=false)");
+      return;
+    }
+    running = true;
+    worker = new Thread(this::run, "event-publisher");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    running = false;
+    if (worker != null) {
+      worker.interrupt();
+      worker.join(5_000);
+    }
+    closeBroker();
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        while (running && publishBatch() == config.publishBatchSize()) {
+          // A full batch: more are probably waiting.
+        }
+        log.nextCommit()
+            .toCompletableFuture()
+            .get(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (TimeoutException e) {
+        // No commit here: look for the commits of other replicas.
+      } catch (Exception e) {
+        LOG.warnf("publishing events failed, retrying: %s", e.toString());
+        closeBroker();
+        sleepQuietly();
+      }
+    }
+  }
+
+  /** Publishes the next batch; returns how many events it published. */
+  int publishBatch() throws Exception {
+    try (java.sql.Connection db = dataSource.getConnection()) {
+      db.setAutoCommit(false);
+      try {
+        if (!lock(db)) {
+          db.rollback();
+          return 0;
+        }
+        List<UUID> published = new ArrayList<>();
+        try (PreparedStatement select =
+            db.prepareStatement(
+                "SELECT id, channel, position, asset_key, asset_kind, event_kind, payload"
+                    + " FROM events WHERE NOT published ORDER BY channel, position LIMIT ?")) {
+          select.setInt(1, config.publishBatchSize());
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              publish(rows);
+              published.add(rows.getObject("id", UUID.class));
+            }
+          }
+        }
+        if (!published.isEmpty()) {
+          channel().waitForConfirmsOrDie(10_000);
+          try (PreparedStatement mark =
+              db.prepareStatement("UPDATE events SET published = true WHERE id = ANY (?)")) {
+            mark.setArray(1, db.createArrayOf("uuid", published.toArray()));
+            mark.executeUpdate();
+          }
+        }
+        db.commit();
+        return published.size();
+      } catch (Exception e) {
+        db.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private void publish(ResultSet row) throws Exception {
+    String eventChannel = row.getString("channel");
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder()
+            .contentType(CONTENT_TYPE)
+            .deliveryMode(2)
+            .messageId(row.getString("id"))
+            .type("orchestrator.Event")
+            .headers(
+                Map.of(
+                    "channel", eventChannel,
+                    "position", row.getLong("position"),
+                    "asset_key", row.getString("asset_key"),
+                    "asset_kind", row.getString("asset_kind"),
+                    "event_kind", row.getString("event_kind")))
+            .build();
+    channel().basicPublish(config.exchange(), eventChannel, properties, row.getBytes("payload"));
+  }
+
+  private static boolean lock(java.sql.Connection db) throws SQLException {
+    try (PreparedStatement lock = db.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+      lock.setLong(1, PUBLISHER_LOCK);
+      try (ResultSet result = lock.executeQuery()) {
+        return result.next() && result.getBoolean(1);
+      }
+    }
+  }
+
+  private Channel channel() throws Exception {
+    if (channel == null || !channel.isOpen()) {
+      closeBroker();
+      connection = factory.newConnection("orchestrator-event-publisher");
+      channel = connection.createChannel();
+      channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.TOPIC, true);
+      channel.confirmSelect();
+    }
+    return channel;
+  }
+
+  private void closeBroker() {
+    if (connection != null) {
+      connection.abort(1_000);
+    }
+    connection = null;
+    channel = null;
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(config.pollInterval().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

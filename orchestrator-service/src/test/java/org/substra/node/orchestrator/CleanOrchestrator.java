@@ -1,0 +1,14 @@
+package org.substra.node.orchestrator;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import java.time.Duration;
+
+/** Tests start from an empty orchestrator database. */
+public final class CleanOrchestrator {
+
+  private CleanOrchestrator() {}
+
+  public static void truncate(Pool pool) {
+    pool.query("TRUNCATE organizations, events").execute().await().atMost(Duration.ofSeconds(10));
+  }
+}
