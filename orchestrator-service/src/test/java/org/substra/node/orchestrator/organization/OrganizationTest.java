@@ -10,7 +10,13 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +97,40 @@ class OrganizationTest {
 
     assertEquals(List.of("MyOrg1MSP", "MyOrg2MSP"), all("MyOrg1MSP", "mychannel"));
     assertEquals(List.of("MyOrg2MSP"), all("MyOrg2MSP", "yourchannel"));
+  }
+
+  @Test
+  void concurrentRegistrationsOfOneOrganizationLeaveOneRowAndOneEvent() throws Exception {
+    int callers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    List<Future<Status.Code>> outcomes = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    for (int i = 0; i < callers; i++) {
+      outcomes.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try {
+                  register("MyOrg3MSP", "mychannel", "");
+                  return Status.Code.OK;
+                } catch (StatusRuntimeException e) {
+                  return e.getStatus().getCode();
+                }
+              }));
+    }
+    start.countDown();
+    List<Status.Code> codes = new ArrayList<>();
+    for (Future<Status.Code> outcome : outcomes) {
+      codes.add(outcome.get(30, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    assertEquals(1, codes.stream().filter(Status.Code.OK::equals).count(), codes.toString());
+    assertEquals(
+        callers - 1,
+        codes.stream().filter(Status.Code.ALREADY_EXISTS::equals).count(),
+        "serialization failures are retried into the answer a sequential run gives: " + codes);
+    assertEquals(List.of("MyOrg3MSP"), all("MyOrg3MSP", "mychannel"));
   }
 
   private Organization register(String mspid, String channel, String address) {
