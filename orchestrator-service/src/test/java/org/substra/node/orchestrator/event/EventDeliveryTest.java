@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.substra.node.orchestrator.OrchestratorChannel.as;
 
-import com.rabbitmq.client.BuiltinExchangeType;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -16,11 +12,9 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +32,6 @@ import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.SortOrder;
 import org.substra.node.orchestrator.protocol.SubscribeToEventsParam;
 import org.substra.node.testing.Dependency;
-import org.substra.node.testing.LocalInfrastructure;
 import org.substra.node.testing.WithLocalDependencies;
 
 /**
@@ -145,34 +138,14 @@ class EventDeliveryTest {
 
   @Test
   void committedEventsArePublishedToRabbitMqInPositionOrder() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    try (Connection connection = factory.newConnection();
-        Channel channel = connection.createChannel()) {
-      channel.exchangeDeclare("orchestrator", BuiltinExchangeType.TOPIC, true);
-      String queue = channel.queueDeclare().getQueue();
-      channel.queueBind(queue, "orchestrator", "mychannel");
-
+    try (EventQueue queue = new EventQueue("mychannel")) {
       register("MyOrg1MSP", "mychannel");
       register("MyOrg2MSP", "yourchannel");
       register("MyOrg2MSP", "mychannel");
 
-      List<GetResponse> received = new ArrayList<>();
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
-          .until(
-              () -> {
-                GetResponse message = channel.basicGet(queue, true);
-                if (message != null) {
-                  received.add(message);
-                }
-                return received.size() == 2;
-              });
+      List<GetResponse> received = queue.receive(2);
 
+      assertEquals(2, received.size());
       for (int i = 0; i < 2; i++) {
         GetResponse message = received.get(i);
         Event event = Event.parseFrom(message.getBody());

@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.substra.node.orchestrator.OrchestratorChannel.as;
 
-import com.rabbitmq.client.BuiltinExchangeType;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +20,6 @@ import org.substra.node.orchestrator.OrchestratorChannel;
 import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.testing.Dependency;
-import org.substra.node.testing.LocalInfrastructure;
 import org.substra.node.testing.WithLocalDependencies;
 
 /**
@@ -51,30 +44,18 @@ class OutboxRecoveryTest {
   @Inject Pool pool;
   @Inject EventPublisher publisher;
   private OrchestratorChannel orchestrator;
-  private Connection broker;
-  private Channel channel;
-  private String queue;
+  private EventQueue queue;
 
   @BeforeEach
   void open() throws Exception {
     CleanOrchestrator.truncate(pool);
     orchestrator = new OrchestratorChannel();
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    broker = factory.newConnection();
-    channel = broker.createChannel();
-    channel.exchangeDeclare("orchestrator", BuiltinExchangeType.TOPIC, true);
-    queue = channel.queueDeclare().getQueue();
-    channel.queueBind(queue, "orchestrator", "mychannel");
+    queue = new EventQueue("mychannel");
   }
 
   @AfterEach
   void close() throws Exception {
-    broker.close();
+    queue.close();
     orchestrator.close();
   }
 
@@ -85,7 +66,7 @@ class OutboxRecoveryTest {
           .registerOrganization(RegisterOrganizationParam.getDefaultInstance());
     }
     Thread.sleep(500);
-    assertNull(channel.basicGet(queue, true), "nothing is published while no publisher runs");
+    assertNull(queue.poll(), "nothing is published while no publisher runs");
 
     assertEquals(3, publisher.publishBatch());
     assertEquals(0, publisher.publishBatch(), "a published event is not sent again");
@@ -100,17 +81,11 @@ class OutboxRecoveryTest {
   }
 
   private List<Long> positionsReceived(int count) throws Exception {
-    List<Long> positions = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (positions.size() < count && System.nanoTime() < deadline) {
-      GetResponse message = channel.basicGet(queue, true);
-      if (message == null) {
-        Thread.sleep(50);
-      } else {
-        positions.add((Long) message.getProps().getHeaders().get("position"));
-      }
-    }
-    assertNull(channel.basicGet(queue, true), "no message beyond the expected ones");
+    List<Long> positions =
+        queue.receive(count).stream()
+            .map(message -> (Long) message.getProps().getHeaders().get("position"))
+            .toList();
+    assertNull(queue.poll(), "no message beyond the expected ones");
     return positions;
   }
 }
