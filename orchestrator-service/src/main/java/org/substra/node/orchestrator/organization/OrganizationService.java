@@ -12,6 +12,7 @@ import org.substra.node.orchestrator.protocol.Event;
 import org.substra.node.orchestrator.protocol.EventKind;
 import org.substra.node.orchestrator.protocol.Organization;
 import org.substra.node.orchestrator.storage.Transactions;
+import org.substra.node.orchestrator.storage.Tx;
 
 /** Organizations of a channel (spec §3.3): an organization registers itself, once per channel. */
 @ApplicationScoped
@@ -33,7 +34,7 @@ public class OrganizationService {
   }
 
   private Uni<Organization> insertOnce(
-      org.substra.node.orchestrator.storage.Tx tx, Caller caller, String address) {
+      Tx tx, Caller caller, String address) {
     return organizations
         .exists(tx, caller.organization())
         .flatMap(
