@@ -33,8 +33,7 @@ public class OrganizationService {
         .flatMap(valid -> transactions.write(caller, tx -> insertOnce(tx, caller, address)));
   }
 
-  private Uni<Organization> insertOnce(
-      Tx tx, Caller caller, String address) {
+  private Uni<Organization> insertOnce(Tx tx, Caller caller, String address) {
     return organizations
         .exists(tx, caller.organization())
         .flatMap(
