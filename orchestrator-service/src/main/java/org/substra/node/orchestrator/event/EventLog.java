@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +47,7 @@ public class EventLog {
               long position = rows.iterator().next().getLong(0);
               List<Tuple> batch = new ArrayList<>(events.size());
               for (Event event : events) {
-                batch.add(row(event, ++position));
+                batch.add(row(event, ++position, tx.now()));
               }
               return connection
                   .preparedQuery(
@@ -72,7 +71,7 @@ public class EventLog {
     return nextCommit;
   }
 
-  private static Tuple row(Event event, long position) {
+  private static Tuple row(Event event, long position, OffsetDateTime timestamp) {
     return Tuple.tuple(
         List.of(
             UUID.fromString(event.getId()),
@@ -81,10 +80,7 @@ public class EventLog {
             event.getAssetKey(),
             event.getAssetKind().name(),
             event.getEventKind().name(),
-            OffsetDateTime.ofInstant(
-                java.time.Instant.ofEpochSecond(
-                    event.getTimestamp().getSeconds(), event.getTimestamp().getNanos()),
-                ZoneOffset.UTC),
+            timestamp,
             new JsonObject(new HashMap<>(event.getMetadataMap())),
             Buffer.buffer(event.toByteArray())));
   }
