@@ -9,6 +9,12 @@ public final class CleanOrchestrator {
   private CleanOrchestrator() {}
 
   public static void truncate(Pool pool) {
-    pool.query("TRUNCATE organizations, events").execute().await().atMost(Duration.ofSeconds(10));
+    pool.query(
+            "TRUNCATE organizations, events, functions, datamanagers, datasamples,"
+                + " datasample_datamanagers, compute_plans, compute_tasks, compute_task_parents,"
+                + " compute_task_output_assets, models, performances, failure_reports")
+        .execute()
+        .await()
+        .atMost(Duration.ofSeconds(10));
   }
 }

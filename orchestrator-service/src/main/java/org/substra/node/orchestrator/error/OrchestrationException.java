@@ -34,4 +34,19 @@ public class OrchestrationException extends StatusRuntimeException {
     return new OrchestrationException(
         ErrorKind.INVALID_ASSET, resource + " is not valid: " + details);
   }
+
+  public static OrchestrationException badRequest(String message) {
+    return new OrchestrationException(ErrorKind.BAD_REQUEST, message);
+  }
+
+  public static OrchestrationException permissionDenied(String message) {
+    return new OrchestrationException(ErrorKind.PERMISSION_DENIED, message);
+  }
+
+  /** What the reference answers for a refused state-machine transition: UNKNOWN, fixed text. */
+  public static io.grpc.StatusRuntimeException illegalTransition(String transition, String state) {
+    return io.grpc.Status.UNKNOWN
+        .withDescription("event " + transition + " inappropriate in current state " + state)
+        .asRuntimeException();
+  }
 }

@@ -5,7 +5,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.substra.node.orchestrator.protocol.Organization;
 import org.substra.node.orchestrator.storage.Timestamps;
 import org.substra.node.orchestrator.storage.Tx;
@@ -26,6 +28,19 @@ public class OrganizationRepository {
             "INSERT INTO organizations (id, channel, address, creation_date) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(organization.getId(), tx.channel(), organization.getAddress(), tx.now()))
         .replaceWithVoid();
+  }
+
+  /** The ids of the channel's organizations. */
+  public Uni<Set<String>> ids(Tx tx) {
+    return tx.connection()
+        .preparedQuery("SELECT id FROM organizations WHERE channel = $1")
+        .execute(Tuple.of(tx.channel()))
+        .map(
+            rows -> {
+              Set<String> ids = new HashSet<>();
+              rows.forEach(row -> ids.add(row.getString(0)));
+              return ids;
+            });
   }
 
   public Uni<List<Organization>> all(Tx tx) {

@@ -1,7 +1,10 @@
 package org.substra.node.orchestrator.storage;
 
 import io.grpc.Status;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Offset paging of the Query rpcs (spec §2.6): the token is a decimal offset, size 0 means 50, one
@@ -28,6 +31,24 @@ public record Page(long offset, int size) {
       }
     }
     return new Page(offset, size <= 0 ? DEFAULT_SIZE : size);
+  }
+
+  /**
+   * Serves a Query rpc: parses the paging fields, runs {@code query} for the page and answers the
+   * page's items with the next page token.
+   */
+  public static <T, R> Uni<R> serve(
+      String token,
+      int size,
+      Function<Page, Uni<List<T>>> query,
+      BiFunction<List<T>, String, R> response) {
+    return Uni.createFrom()
+        .item(() -> of(token, size))
+        .flatMap(
+            page ->
+                query
+                    .apply(page)
+                    .map(found -> response.apply(page.items(found), page.nextToken(found))));
   }
 
   public int fetchSize() {
