@@ -22,8 +22,10 @@ create table datamanagers (
 );
 create index datamanagers_by_channel on datamanagers (channel, creation_date, key);
 
+-- seq keeps registration order among samples of one batch (same creation_date) for GetDataset.
 create table datasamples (
     key           uuid         primary key,
+    seq           bigint       generated always as identity,
     channel       varchar(100) not null,
     owner         varchar(100) not null,
     creation_date timestamptz  not null,

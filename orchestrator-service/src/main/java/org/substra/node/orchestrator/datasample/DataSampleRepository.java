@@ -83,16 +83,20 @@ public class DataSampleRepository {
       return samples.page(tx, "", List.of(), ORDER, page);
     }
     return samples.page(
-        tx, "key = ANY($2)", List.of(SnapshotTable.uuids(keys).toArray(UUID[]::new)), ORDER, page);
+        tx,
+        "key = ANY($2)",
+        List.of((Object) SnapshotTable.uuids(keys).toArray(UUID[]::new)),
+        ORDER,
+        page);
   }
 
-  /** The keys of the samples linked to a data manager, oldest first (GetDataset). */
+  /** The keys of the samples linked to a data manager, in registration order (GetDataset). */
   public Uni<List<String>> keysOf(Tx tx, String dataManagerKey) {
     return tx.connection()
         .preparedQuery(
             "SELECT s.key FROM datasample_datamanagers l JOIN datasamples s"
                 + " ON s.key = l.datasample_key WHERE l.datamanager_key = $1"
-                + " ORDER BY s.creation_date, s.key")
+                + " ORDER BY s.creation_date, s.seq")
         .execute(Tuple.of(UUID.fromString(dataManagerKey)))
         .map(
             rows -> {
