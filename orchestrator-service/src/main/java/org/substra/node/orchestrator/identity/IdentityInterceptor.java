@@ -29,9 +29,11 @@ public class IdentityInterceptor implements ServerInterceptor {
       Metadata.Key.of("reqid", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ChannelMembership membership;
+  private final ClientIdentityCheck clientIdentity;
 
-  IdentityInterceptor(ChannelMembership membership) {
+  IdentityInterceptor(ChannelMembership membership, ClientIdentityCheck clientIdentity) {
     this.membership = membership;
+    this.clientIdentity = clientIdentity;
   }
 
   @Override
@@ -47,6 +49,10 @@ public class IdentityInterceptor implements ServerInterceptor {
       return refuse(
           call,
           Status.FAILED_PRECONDITION.withDescription("OE0003: missing or invalid header 'mspid'"));
+    }
+    Status impostor = clientIdentity.refusal(call, organization);
+    if (impostor != null) {
+      return refuse(call, impostor);
     }
     String channel = single(headers, CHANNEL);
     if (channel == null) {
