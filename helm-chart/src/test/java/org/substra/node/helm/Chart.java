@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -60,9 +60,13 @@ final class Chart {
 
   /** Renders with values given as a map, written to a temporary values file. */
   static Manifests render(Map<String, Object> values) {
+    return renderChart(DIR, values);
+  }
+
+  static Manifests renderChart(Path chartDir, Map<String, Object> values) {
     Path file = writeTemp(values);
     try {
-      return render(file);
+      return renderChart(chartDir, file);
     } finally {
       deleteQuietly(file);
     }
@@ -77,7 +81,7 @@ final class Chart {
     for (Path file : valuesFiles) {
       values = merge(values, loadYaml(file));
     }
-    Path copy = copyChart(UnaryOperator.identity());
+    Path copy = copyChart((file, text) -> text);
     try {
       dumpYaml(values, copy.resolve("values.yaml"));
       return new Helm(copy).lint().strict().call();
@@ -86,22 +90,45 @@ final class Chart {
     }
   }
 
-  /** A temporary copy of the chart, with _helpers.tpl passed through {@code editHelpers}. */
-  static Path copyChart(UnaryOperator<String> editHelpers) {
+  /**
+   * The chart as a cluster would see it but `helm template` (through helm-java) does not: hooks are
+   * left out of helm-java's output, so this copy renames the hook annotation and they render as
+   * plain objects (still annotated, under {@link #HOOK}); and the cluster serves PodSecurityPolicy
+   * (Kubernetes < 1.25), which no Helm built against a recent Kubernetes reports.
+   */
+  static Path copyForOldClusterWithVisibleHooks() {
+    return copyChart(
+        (file, text) -> {
+          String edited = text.replace("helm.sh/hook:", HOOK + ":");
+          if (file.endsWith("_helpers.tpl")) {
+            edited =
+                edited.replace(
+                    "(.Capabilities.APIVersions.Has \"policy/v1beta1/PodSecurityPolicy\")", "true");
+          }
+          return edited;
+        });
+  }
+
+  /** Where the copy above keeps the hook annotation. */
+  static final String HOOK = "test.substra.org/helm-hook";
+
+  /** A temporary copy of the chart, each template file passed through {@code edit}. */
+  static Path copyChart(BiFunction<Path, String, String> edit) {
     try {
       Path target = Files.createTempDirectory("substra-backend-chart").resolve("substra-backend");
       try (Stream<Path> files = Files.walk(DIR)) {
         for (Path source : (Iterable<Path>) files::iterator) {
-          Path destination = target.resolve(DIR.relativize(source).toString());
+          Path relative = DIR.relativize(source);
+          Path destination = target.resolve(relative.toString());
           if (Files.isDirectory(source)) {
             Files.createDirectories(destination);
+          } else if (relative.startsWith("templates")) {
+            Files.writeString(destination, edit.apply(relative, Files.readString(source)));
           } else {
             Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
           }
         }
       }
-      Path helpers = target.resolve("templates/_helpers.tpl");
-      Files.writeString(helpers, editHelpers.apply(Files.readString(helpers)));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -126,6 +126,14 @@ final class Manifests {
     return value instanceof Map ? (Map<String, Object>) value : Map.of();
   }
 
+  /** A list of scalars (container args, for instance) as strings. */
+  static List<String> strings(Map<String, Object> object, String path) {
+    Object value = get(object, path);
+    return value instanceof List<?> items
+        ? items.stream().map(String::valueOf).toList()
+        : List.of();
+  }
+
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> list(Map<String, Object> object, String path) {
     Object value = get(object, path);
