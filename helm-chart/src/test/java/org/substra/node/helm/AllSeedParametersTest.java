@@ -351,7 +351,7 @@ class AllSeedParametersTest {
 
   @Test
   void noSecretValueInAConfigMap() {
-    SecretsInConfigMaps.assertNone(manifests);
+    SecretsInConfigMaps.assertNone(manifests, true);
     assertThat(manifests.text()).doesNotContain("orchestrator-rabbit-pass");
   }
 }

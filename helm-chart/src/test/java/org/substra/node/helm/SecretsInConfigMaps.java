@@ -20,7 +20,11 @@ final class SecretsInConfigMaps {
 
   private SecretsInConfigMaps() {}
 
-  static void assertNone(Manifests manifests) {
+  /**
+   * @param partial also flag a ConfigMap value that merely contains a credential; only meaningful
+   *     when the credentials are distinctive (the defaults' "postgres" is part of a host name)
+   */
+  static void assertNone(Manifests manifests, boolean partial) {
     List<String> credentials = new ArrayList<>();
     for (Map<String, Object> secret : manifests.ofKind("Secret")) {
       Manifests.map(secret, "data")
@@ -39,7 +43,12 @@ final class SecretsInConfigMaps {
                 if (CREDENTIAL_KEY.matcher(key).matches()) {
                   leaks.add(name + "/" + key + " (credential name)");
                 } else if (!key.endsWith("USERNAME")
-                    && credentials.stream().anyMatch(String.valueOf(value)::contains)) {
+                    && credentials.stream()
+                        .anyMatch(
+                            c ->
+                                partial
+                                    ? String.valueOf(value).contains(c)
+                                    : String.valueOf(value).equals(c))) {
                   leaks.add(name + "/" + key);
                 }
               });
