@@ -29,7 +29,8 @@ class ReadmeTest {
     int start = readme.indexOf(ValuesDoc.README_START);
     int end = readme.indexOf(ValuesDoc.README_END);
     assertThat(start).as("README markers").isNotNegative().isLessThan(end);
-    String generated = ValuesDoc.readmeTables(Chart.valuesYaml());
+    String generated =
+        ValuesDoc.readmeTables(Chart.valuesYaml(), SeedParameters.fixture().keySet());
     String current = readme.substring(start + ValuesDoc.README_START.length(), end).strip() + "\n";
     if (Boolean.getBoolean("helm.readme.update") && !current.equals(generated)) {
       Files.writeString(

@@ -145,8 +145,11 @@ final class ValuesDoc {
     return value;
   }
 
-  /** The parameter tables of the README, one per section, in values.yaml order. */
-  static String readmeTables(Path valuesYaml) {
+  /**
+   * The parameter tables of the README, one per section, in values.yaml order; keys the Substra
+   * chart did not have are marked "(added)".
+   */
+  static String readmeTables(Path valuesYaml, java.util.Set<String> seedKeys) {
     Map<String, Object> values = Chart.loadYaml(valuesYaml);
     Map<String, List<Param>> bySection =
         params(valuesYaml).stream()
@@ -163,6 +166,7 @@ final class ValuesDoc {
                 .append(param.key())
                 .append("` | ")
                 .append(param.description().replace("|", "\\|"))
+                .append(seedKeys.contains(param.key()) ? "" : " (added)")
                 .append(" | `")
                 .append(format(valueAt(values, param.key())))
                 .append("` |\n");
