@@ -101,6 +101,31 @@ class ChartVariantsTest {
   }
 
   @Test
+  void exampleImagesFileGivesEachServiceItsOwnImage() {
+    Path example = Chart.DIR.resolve("examples/images.yaml");
+    assertThat(Chart.lint(example).isFailed()).isFalse();
+    Map<String, Object> values =
+        ValuesDoc.with(
+            Chart.merge(Chart.defaultValues(), Chart.loadYaml(example)),
+            "orchestrator.standalone.enabled",
+            true);
+    Manifests manifests = Chart.render(values);
+    Map<String, String> services =
+        Map.of(
+            "api", "api-service",
+            "compute", "compute-service",
+            "event", "event-service",
+            "scheduler", "scheduler-service",
+            "scheduler-worker", "scheduler-service",
+            "org-link", "org-link-service",
+            "orchestrator", "orchestrator-service");
+    services.forEach(
+        (component, service) ->
+            assertThat(Manifests.container(manifests.workload(component)).get("image"))
+                .isEqualTo("ghcr.io/my-org/substra-node/" + service + ":0.1.0"));
+  }
+
+  @Test
   void schemaRejectsMistakes() {
     Map<String, Object> defaults = Chart.defaultValues();
     assertThatThrownBy(() -> Chart.render(ValuesDoc.with(defaults, "settings", "production")))
