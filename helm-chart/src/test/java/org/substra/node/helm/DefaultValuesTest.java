@@ -62,6 +62,23 @@ class DefaultValuesTest {
   }
 
   @Test
+  void noNullListsInPodSpecs() {
+    List<Map<String, Object>> workloads = new ArrayList<>(manifests.ofKind("Deployment"));
+    workloads.addAll(manifests.ofKind("StatefulSet"));
+    for (Map<String, Object> workload : workloads) {
+      Map<String, Object> pod = podSpec(workload);
+      assertThat(pod.containsKey("volumes") && pod.get("volumes") == null)
+          .as(get(workload, "metadata.name") + " volumes")
+          .isFalse();
+      for (Map<String, Object> container : list(pod, "containers")) {
+        assertThat(container.containsKey("volumeMounts") && container.get("volumeMounts") == null)
+            .as(get(workload, "metadata.name") + " volumeMounts")
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
   void probesUseEachServiceHealthEndpoints() {
     Map<String, Object> api = container(manifests.workload("api"));
     assertThat(get(api, "livenessProbe.httpGet.path")).isEqualTo("/liveness");
