@@ -1,0 +1,147 @@
+package org.substra.node.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Deployments other than the defaults: old clusters, a standalone orchestrator, external services.
+ */
+class ChartVariantsTest {
+
+  private static final String F = Chart.FULLNAME;
+
+  @Test
+  void podSecurityPolicyOnlyWhereTheClusterServesIt() {
+    assertThat(Chart.render().ofKind("PodSecurityPolicy")).isEmpty();
+
+    Path oldCluster = Chart.copyForOldClusterWithVisibleHooks();
+    try {
+      Manifests manifests = Chart.renderChart(oldCluster, Chart.defaultValues());
+      assertThat(manifests.ofKind("PodSecurityPolicy"))
+          .extracting(p -> Manifests.get(p, "metadata.name"))
+          .containsExactly(F + "-psp", F + "-psp-build");
+      assertThat(
+              Manifests.get(manifests.get("PodSecurityPolicy", F + "-psp"), "spec.runAsUser.rule"))
+          .isEqualTo("MustRunAsNonRoot");
+      assertThat(Manifests.list(manifests.get("Role", F + "-compute"), "rules"))
+          .anySatisfy(
+              r -> {
+                assertThat(Manifests.strings(r, "apiGroups")).containsExactly("policy");
+                assertThat(Manifests.strings(r, "verbs")).containsExactly("use");
+              });
+
+      Manifests withoutPsp =
+          Chart.renderChart(oldCluster, ValuesDoc.with(Chart.defaultValues(), "psp.create", false));
+      assertThat(withoutPsp.ofKind("PodSecurityPolicy")).isEmpty();
+    } finally {
+      Chart.deleteRecursively(oldCluster);
+    }
+  }
+
+  @Test
+  void standaloneOrchestrator() {
+    Map<String, Object> values =
+        ValuesDoc.with(Chart.defaultValues(), "orchestrator.standalone.enabled", true);
+    values =
+        ValuesDoc.with(
+            values,
+            "orchestrator.standalone.members",
+            Map.of("mychannel", List.of("OwkinPeerMSP", "OtherMSP")));
+    Manifests manifests = Chart.render(values);
+
+    Map<String, Object> orchestrator = manifests.workload("orchestrator");
+    assertThat(Manifests.container(orchestrator))
+        .containsEntry("image", "substra-node/orchestrator-service:0.1.0");
+    assertThat(Manifests.container(orchestrator)).containsKeys("livenessProbe", "readinessProbe");
+    assertThat(Manifests.list(manifests.get("Service", F + "-orchestrator"), "spec.ports"))
+        .extracting(p -> p.get("port"))
+        .containsExactly(9000, 8484);
+    assertThat(manifests.configMapData("orchestrator-channels").get("application.properties"))
+        .asString()
+        .contains("orchestrator.channels.\"mychannel\"=OwkinPeerMSP,OtherMSP");
+    assertThat(manifests.configMapData("orchestrator"))
+        .containsEntry("QUARKUS_GRPC_CLIENTS_ORCHESTRATOR_HOST", F + "-orchestrator");
+    // its events come through the node's own broker
+    assertThat(Manifests.env(manifests.workload("event"), "EVENTS_ORCHESTRATOR_RABBITMQ_HOST"))
+        .contains("org1-rabbitmq");
+    assertThat(manifests.secretData("orchestrator-rabbitmq"))
+        .containsEntry("EVENTS_ORCHESTRATOR_RABBITMQ_PASSWORD", "rabbitmq");
+  }
+
+  @Test
+  void externalDependencies() {
+    Map<String, Object> values = Chart.defaultValues();
+    for (String dependency : List.of("postgresql", "rabbitmq", "minio", "docker-registry")) {
+      values = ValuesDoc.with(values, dependency + ".enabled", false);
+    }
+    values = ValuesDoc.with(values, "postgresql.host", "db.example.com");
+    values = ValuesDoc.with(values, "rabbitmq.host", "mq.example.com");
+    values = ValuesDoc.with(values, "minio.host", "s3.example.com");
+    values = ValuesDoc.with(values, "minio.port", 443);
+    values = ValuesDoc.with(values, "minio.secure", true);
+    Manifests manifests = Chart.render(values);
+
+    assertThat(manifests.find("StatefulSet", "org1-postgresql")).isEmpty();
+    assertThat(manifests.find("StatefulSet", "org1-rabbitmq")).isEmpty();
+    assertThat(manifests.find("StatefulSet", "org1-minio")).isEmpty();
+    assertThat(manifests.find("Deployment", "org1-docker-registry")).isEmpty();
+    assertThat(manifests.configMapData("database"))
+        .containsEntry(
+            "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://db.example.com:5432/substra");
+    assertThat(manifests.configMapData("rabbitmq"))
+        .containsEntry("NODE_RABBITMQ_HOST", "mq.example.com");
+    assertThat(manifests.configMapData("objectstore"))
+        .containsEntry("QUARKUS_MINIO_HOST", "https://s3.example.com:443")
+        .containsEntry("QUARKUS_MINIO_SECURE", "true");
+  }
+
+  @Test
+  void exampleImagesFileGivesEachServiceItsOwnImage() {
+    Path example = Chart.DIR.resolve("examples/images.yaml");
+    assertThat(Chart.lint(example).isFailed()).isFalse();
+    Map<String, Object> values =
+        ValuesDoc.with(
+            Chart.merge(Chart.defaultValues(), Chart.loadYaml(example)),
+            "orchestrator.standalone.enabled",
+            true);
+    Manifests manifests = Chart.render(values);
+    Map<String, String> services =
+        Map.of(
+            "api", "api-service",
+            "compute", "compute-service",
+            "event", "event-service",
+            "scheduler", "scheduler-service",
+            "scheduler-worker", "scheduler-service",
+            "org-link", "org-link-service",
+            "orchestrator", "orchestrator-service");
+    services.forEach(
+        (component, service) ->
+            assertThat(Manifests.container(manifests.workload(component)).get("image"))
+                .isEqualTo("ghcr.io/my-org/substra-node/" + service + ":0.1.0"));
+  }
+
+  @Test
+  void schemaRejectsMistakes() {
+    Map<String, Object> defaults = Chart.defaultValues();
+    assertThatThrownBy(() -> Chart.render(ValuesDoc.with(defaults, "settings", "production")))
+        .hasMessageContaining("settings");
+    assertThatThrownBy(
+            () -> Chart.render(ValuesDoc.with(defaults, "orchestrator.tls.enable", true)))
+        .hasMessageContaining("enable");
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    ValuesDoc.with(
+                        defaults,
+                        "addAccountOperator.users",
+                        List.of(Map.of("name", "admin", "secret", "two words")))))
+        .hasMessageContaining("secret");
+    assertThatThrownBy(() -> Chart.render(ValuesDoc.with(defaults, "worker.replicaCount", "two")))
+        .hasMessageContaining("replicaCount");
+  }
+}

@@ -1,0 +1,211 @@
+package org.substra.node.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.substra.node.helm.Manifests.container;
+import static org.substra.node.helm.Manifests.env;
+import static org.substra.node.helm.Manifests.get;
+import static org.substra.node.helm.Manifests.list;
+import static org.substra.node.helm.Manifests.map;
+import static org.substra.node.helm.Manifests.podSpec;
+
+import com.marcnuri.helm.LintResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The chart with its default values: what an operator gets from a plain `helm install`. */
+class DefaultValuesTest {
+
+  private static final String F = Chart.FULLNAME;
+  private static Manifests manifests;
+
+  @BeforeAll
+  static void render() {
+    manifests = Chart.render();
+  }
+
+  @Test
+  void lintsCleanly() {
+    LintResult result = Chart.lint();
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+  }
+
+  @Test
+  void oneWorkloadPerService() {
+    assertThat(manifests.ofKind("Deployment"))
+        .extracting(d -> get(d, "metadata.name"))
+        .contains(
+            F + "-api", F + "-event", F + "-scheduler", F + "-scheduler-worker", F + "-org-link")
+        .doesNotContain(F + "-orchestrator");
+    assertThat(manifests.ofKind("StatefulSet"))
+        .extracting(d -> get(d, "metadata.name"))
+        .contains(F + "-compute");
+    for (String component :
+        List.of("api", "compute", "event", "scheduler", "scheduler-worker", "org-link")) {
+      assertThat(get(manifests.workload(component), "spec.replicas")).as(component).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void everyWorkloadHasLivenessAndReadinessProbes() {
+    List<Map<String, Object>> workloads = new ArrayList<>(manifests.ofKind("Deployment"));
+    workloads.addAll(manifests.ofKind("StatefulSet"));
+    assertThat(workloads)
+        .allSatisfy(
+            w ->
+                assertThat(list(podSpec(w), "containers"))
+                    .as(String.valueOf(get(w, "metadata.name")))
+                    .allSatisfy(
+                        c -> assertThat(c).containsKeys("livenessProbe", "readinessProbe")));
+  }
+
+  @Test
+  void noNullListsInPodSpecs() {
+    List<Map<String, Object>> workloads = new ArrayList<>(manifests.ofKind("Deployment"));
+    workloads.addAll(manifests.ofKind("StatefulSet"));
+    for (Map<String, Object> workload : workloads) {
+      Map<String, Object> pod = podSpec(workload);
+      assertThat(pod.containsKey("volumes") && pod.get("volumes") == null)
+          .as(get(workload, "metadata.name") + " volumes")
+          .isFalse();
+      for (Map<String, Object> container : list(pod, "containers")) {
+        assertThat(container.containsKey("volumeMounts") && container.get("volumeMounts") == null)
+            .as(get(workload, "metadata.name") + " volumeMounts")
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
+  void probesUseEachServiceHealthEndpoints() {
+    Map<String, Object> api = container(manifests.workload("api"));
+    assertThat(get(api, "livenessProbe.httpGet.path")).isEqualTo("/liveness");
+    assertThat(get(api, "livenessProbe.initialDelaySeconds")).isEqualTo(60);
+    assertThat(get(api, "readinessProbe.httpGet.path")).isEqualTo("/readiness");
+    assertThat(get(api, "readinessProbe.timeoutSeconds")).isEqualTo(2);
+    for (String component :
+        List.of("compute", "event", "scheduler", "scheduler-worker", "org-link")) {
+      Map<String, Object> container = container(manifests.workload(component));
+      assertThat(get(container, "livenessProbe.httpGet.path")).isEqualTo("/q/health/live");
+      assertThat(get(container, "readinessProbe.httpGet.path")).isEqualTo("/q/health/ready");
+    }
+  }
+
+  @Test
+  void containerPortsMatchTheServices() {
+    Map<String, Integer> ports =
+        Map.of("api", 8000, "event", 8081, "compute", 8082, "scheduler", 8083, "org-link", 8084);
+    ports.forEach(
+        (component, port) ->
+            assertThat(list(container(manifests.workload(component)), "ports").get(0))
+                .containsEntry("name", "http")
+                .containsEntry("containerPort", port));
+  }
+
+  @Test
+  void servicesRunUnprivilegedAsTheSeedUser() {
+    for (String component :
+        List.of("api", "compute", "event", "scheduler", "scheduler-worker", "org-link")) {
+      Map<String, Object> workload = manifests.workload(component);
+      assertThat(map(podSpec(workload), "securityContext"))
+          .containsEntry("runAsUser", 1001)
+          .containsEntry("runAsGroup", 1001)
+          .containsEntry("fsGroup", 1001)
+          .containsEntry("runAsNonRoot", true);
+      assertThat(map(container(workload), "securityContext"))
+          .containsEntry("allowPrivilegeEscalation", false)
+          .containsEntry("capabilities", Map.of("drop", List.of("ALL")));
+    }
+  }
+
+  @Test
+  void computeServiceIsAStatefulSetWithPerReplicaVolumesAndPodRights() {
+    Map<String, Object> compute = manifests.get("StatefulSet", F + "-compute");
+    List<Map<String, Object>> claims = list(compute, "spec.volumeClaimTemplates");
+    assertThat(claims)
+        .extracting(c -> get(c, "spec.resources.requests.storage"))
+        .containsExactly("10Gi", "10Gi");
+    assertThat(claims)
+        .allSatisfy(c -> assertThat(map(c, "spec")).doesNotContainKey("storageClassName"));
+    assertThat(podSpec(compute)).containsEntry("serviceAccountName", F + "-compute");
+    assertThat(env(compute, "COMPUTE_EXECUTOR")).contains("kubernetes");
+    assertThat(env(compute, "COMPUTE_CONCURRENCY")).contains("1");
+    assertThat(env(compute, "COMPUTE_POD_STARTUP_TIMEOUT")).contains("300s");
+    assertThat(env(compute, "COMPUTE_KANIKO_IMAGE"))
+        .contains("gcr.io/kaniko-project/executor:v1.6.0");
+    assertThat(Manifests.initContainer(compute, "kaniko-cache-warmer")).isEmpty();
+
+    List<Map<String, Object>> rules = list(manifests.get("Role", F + "-compute"), "rules");
+    assertThat(rules)
+        .anySatisfy(
+            r -> {
+              assertThat(Manifests.strings(r, "resources")).contains("pods", "pods/exec");
+              assertThat(Manifests.strings(r, "verbs")).contains("create", "watch", "delete");
+            });
+    assertThat(rules)
+        .anySatisfy(r -> assertThat(Manifests.strings(r, "resources")).contains("pods/log"));
+    Map<String, Object> binding = manifests.get("RoleBinding", F + "-compute");
+    assertThat(list(binding, "subjects").get(0)).containsEntry("name", F + "-compute");
+
+    assertThat(
+            Manifests.strings(
+                list(manifests.get("Role", F + "-event"), "rules").get(0), "resources"))
+        .containsExactly("statefulsets/scale");
+  }
+
+  @Test
+  void servicesReachTheDeployedDependencies() {
+    assertThat(manifests.configMapData("database"))
+        .containsEntry(
+            "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://org1-postgresql:5432/substra")
+        .containsEntry("QUARKUS_DATASOURCE_USERNAME", "postgres");
+    assertThat(manifests.secretData("database"))
+        .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    assertThat(manifests.configMapData("rabbitmq"))
+        .containsEntry("NODE_RABBITMQ_HOST", "org1-rabbitmq");
+    assertThat(manifests.configMapData("objectstore"))
+        .containsEntry("QUARKUS_MINIO_HOST", "http://org1-minio:9000");
+    assertThat(manifests.secretData("objectstore"))
+        .containsEntry("QUARKUS_MINIO_ACCESS_KEY", "minio")
+        .containsEntry("QUARKUS_MINIO_SECRET_KEY", "minio1234");
+    assertThat(manifests.configMapData("registry"))
+        .containsEntry("NODE_REGISTRY_ADDRESS", "org1-docker-registry:5000");
+    assertThat(manifests.find("StatefulSet", "org1-postgresql")).isPresent();
+    assertThat(manifests.find("StatefulSet", "org1-rabbitmq")).isPresent();
+    assertThat(manifests.find("StatefulSet", "org1-minio")).isPresent();
+    Map<String, Object> registry = manifests.get("Service", "org1-docker-registry");
+    assertThat(get(registry, "spec.type")).isEqualTo("NodePort");
+    assertThat(list(registry, "spec.ports").get(0)).containsEntry("nodePort", 32000);
+  }
+
+  @Test
+  void optionalPartsAreOff() {
+    assertThat(manifests.ofKind("Ingress")).isEmpty();
+    assertThat(manifests.ofKind("PodSecurityPolicy")).isEmpty();
+    assertThat(manifests.ofKind("Job")).isEmpty();
+    assertThat(Manifests.initContainer(manifests.workload("api"), "add-cert")).isEmpty();
+    assertThat(manifests.configMapData("orchestrator"))
+        .containsEntry("QUARKUS_GRPC_CLIENTS_ORCHESTRATOR_HOST", "orchestrator.local")
+        .containsEntry("QUARKUS_GRPC_CLIENTS_ORCHESTRATOR_PLAIN_TEXT", "true");
+  }
+
+  @Test
+  void noSecretValueInAConfigMap() {
+    SecretsInConfigMaps.assertNone(manifests, false);
+  }
+
+  @Test
+  void settingsOverrideThroughConfig() {
+    Manifests custom =
+        Chart.render(
+            ValuesDoc.with(
+                Chart.defaultValues(),
+                "config",
+                Map.of("QUARKUS_PROFILE", "staging", "COMPUTE_POD_GPU_LIMIT", 2)));
+    assertThat(custom.configMapData("settings"))
+        .containsEntry("QUARKUS_PROFILE", "staging")
+        .containsEntry("COMPUTE_POD_GPU_LIMIT", "2");
+  }
+}
