@@ -48,6 +48,9 @@ public class TaskService {
           ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT,
           ComputeTaskStatus.STATUS_FAILED);
 
+  /** Batches from this size on change the tasks table enough to refresh its statistics. */
+  private static final int LARGE_BATCH = 1000;
+
   private final Transactions transactions;
   private final TaskRepository tasks;
   private final TaskLifecycle lifecycle;
@@ -87,7 +90,13 @@ public class TaskService {
     return Uni.createFrom()
         .voidItem()
         .invoke(() -> TaskRegistration.validate(batch))
-        .flatMap(valid -> transactions.write(caller, tx -> register(tx, batch)));
+        .flatMap(valid -> transactions.write(caller, tx -> register(tx, batch)))
+        .invoke(
+            created -> {
+              if (created.size() >= LARGE_BATCH) {
+                tasks.refreshStatistics();
+              }
+            });
   }
 
   private Uni<List<ComputeTask>> register(Tx tx, List<NewComputeTask> batch) {

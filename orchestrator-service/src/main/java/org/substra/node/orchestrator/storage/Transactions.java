@@ -15,7 +15,8 @@ import org.substra.node.orchestrator.identity.Caller;
 /**
  * Transaction boundaries of the rpcs (spec §6.2): writes run SERIALIZABLE and are re-run from the
  * start on a serialization failure while within the retry budget; reads run READ COMMITTED, READ
- * ONLY. The events a write emits are appended in its transaction, just before commit.
+ * ONLY (without an explicit transaction, see read). The events a write emits are appended in its
+ * transaction, just before commit.
  */
 @ApplicationScoped
 public class Transactions {
@@ -37,13 +38,14 @@ public class Transactions {
     return attemptWrite(caller, work, start).invoke(eventLog::committed);
   }
 
+  /**
+   * Reads see committed data only (READ COMMITTED) and never write. They run without an explicit
+   * transaction: under READ COMMITTED a transaction adds nothing to what each statement sees, and
+   * saves three round trips per rpc.
+   */
   public <T> Uni<T> read(Caller caller, Function<Tx, Uni<T>> work) {
-    return pool.withTransaction(
-        connection ->
-            connection
-                .query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED READ ONLY")
-                .execute()
-                .flatMap(ignored -> work.apply(new Tx(connection, caller, transactionTime()))));
+    return pool.withConnection(
+        connection -> work.apply(new Tx(connection, caller, transactionTime())));
   }
 
   private <T> Uni<T> attemptWrite(Caller caller, Function<Tx, Uni<T>> work, long start) {

@@ -1,0 +1,302 @@
+package org.substra.node.bench;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DeliverCallback;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.substra.node.orchestrator.protocol.Addressable;
+import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
+import org.substra.node.orchestrator.protocol.AssetKind;
+import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
+import org.substra.node.orchestrator.protocol.ComputeTaskInput;
+import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
+import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
+import org.substra.node.orchestrator.protocol.Event;
+import org.substra.node.orchestrator.protocol.FunctionAction;
+import org.substra.node.orchestrator.protocol.FunctionInput;
+import org.substra.node.orchestrator.protocol.FunctionOutput;
+import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
+import org.substra.node.orchestrator.protocol.NewComputePlan;
+import org.substra.node.orchestrator.protocol.NewComputeTask;
+import org.substra.node.orchestrator.protocol.NewComputeTaskOutput;
+import org.substra.node.orchestrator.protocol.NewFunction;
+import org.substra.node.orchestrator.protocol.NewPermissions;
+import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
+import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
+import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
+import org.substra.node.orchestrator.protocol.ProfilingStep;
+import org.substra.node.orchestrator.protocol.QueryTasksParam;
+import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
+import org.substra.node.orchestrator.protocol.RegisterTasksParam;
+import org.substra.node.orchestrator.protocol.TaskQueryFilter;
+import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+
+/**
+ * The three orchestrator figures of issue 4, measured against a running orchestrator-service and
+ * its RabbitMQ: RegisterTasks of one 10 000-task plan (target under 10 s), QueryTasks latency
+ * (target p95 under 10 ms) and the lag from a committed write to its event on RabbitMQ (target p99
+ * under 20 ms).
+ */
+public final class OrchestratorBench {
+
+  private static final String MSPID = env("BENCH_MSPID", "MyOrg1MSP");
+  private static final String CHANNEL = env("BENCH_CHANNEL", "mychannel");
+
+  private OrchestratorBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int tasks = Integer.parseInt(env("BENCH_TASKS", "10000"));
+    int queries = Integer.parseInt(env("BENCH_QUERIES", "2000"));
+    int events = Integer.parseInt(env("BENCH_EVENTS", "2000"));
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(
+                env("BENCH_ORCHESTRATOR_HOST", "127.0.0.1"),
+                Integer.parseInt(env("BENCH_ORCHESTRATOR_PORT", "9000")))
+            .usePlaintext()
+            .maxInboundMessageSize(64 * 1024 * 1024)
+            .build();
+    try {
+      register(channel);
+      String plan = registerTasks(channel, tasks);
+      queryTasks(channel, plan, queries);
+      publicationLag(channel, events);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void register(ManagedChannel channel) {
+    try {
+      as(OrganizationServiceGrpc.newBlockingStub(channel))
+          .registerOrganization(
+              RegisterOrganizationParam.newBuilder().setAddress("http://127.0.0.1:8000").build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+  }
+
+  /** A plan of {@code count} tasks: 100 parallel chains, each task fed by its predecessor. */
+  private static String registerTasks(ManagedChannel channel, int count) {
+    String function = readyFunction(channel);
+    String plan = UUID.randomUUID().toString();
+    as(ComputePlanServiceGrpc.newBlockingStub(channel))
+        .registerPlan(NewComputePlan.newBuilder().setKey(plan).setName("bench").build());
+    int width = Math.min(100, count);
+    String[] previous = new String[width];
+    RegisterTasksParam.Builder batch = RegisterTasksParam.newBuilder();
+    for (int i = 0; i < count; i++) {
+      String key = UUID.randomUUID().toString();
+      NewComputeTask.Builder task =
+          NewComputeTask.newBuilder()
+              .setKey(key)
+              .setFunctionKey(function)
+              .setComputePlanKey(plan)
+              .setWorker(MSPID)
+              .putMetadata("__tag__", "bench")
+              .putOutputs(
+                  "shared",
+                  NewComputeTaskOutput.newBuilder()
+                      .setPermissions(NewPermissions.newBuilder().setPublic(true))
+                      .build());
+      String parent = previous[i % width];
+      if (parent != null) {
+        task.addInputs(
+            ComputeTaskInput.newBuilder()
+                .setIdentifier("shared")
+                .setParentTaskOutput(
+                    ParentTaskOutputRef.newBuilder()
+                        .setParentTaskKey(parent)
+                        .setOutputIdentifier("shared")));
+      }
+      previous[i % width] = key;
+      batch.addTasks(task);
+    }
+    long start = System.nanoTime();
+    int registered =
+        as(ComputeTaskServiceGrpc.newBlockingStub(channel))
+            .withDeadlineAfter(120, TimeUnit.SECONDS)
+            .registerTasks(batch.build())
+            .getTasksCount();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "RegisterTasks: %d tasks (%d chains) in %.2f s (%.0f tasks/s; target < 10 s)%n",
+        registered, width, seconds, registered / seconds);
+    return plan;
+  }
+
+  private static String readyFunction(ManagedChannel channel) {
+    String key = UUID.randomUUID().toString();
+    var functions = as(FunctionServiceGrpc.newBlockingStub(channel));
+    functions.registerFunction(
+        NewFunction.newBuilder()
+            .setKey(key)
+            .setName("bench function")
+            .setDescription(address("description", key))
+            .setArchive(address("archive", key))
+            .setNewPermissions(NewPermissions.newBuilder().setPublic(true))
+            .putInputs(
+                "shared",
+                FunctionInput.newBuilder()
+                    .setKind(AssetKind.ASSET_MODEL)
+                    .setMultiple(true)
+                    .setOptional(true)
+                    .build())
+            .putOutputs(
+                "shared", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
+            .build());
+    functions.applyFunctionAction(
+        ApplyFunctionActionParam.newBuilder()
+            .setFunctionKey(key)
+            .setAction(FunctionAction.FUNCTION_ACTION_BUILDING)
+            .build());
+    functions.updateFunction(
+        UpdateFunctionParam.newBuilder()
+            .setKey(key)
+            .setName("bench function")
+            .setImage(address("image", key))
+            .build());
+    functions.applyFunctionAction(
+        ApplyFunctionActionParam.newBuilder()
+            .setFunctionKey(key)
+            .setAction(FunctionAction.FUNCTION_ACTION_READY)
+            .build());
+    return key;
+  }
+
+  /** Pages of 50 tasks of the plan, by status, the way a backend lists its work. */
+  private static void queryTasks(ManagedChannel channel, String plan, int count) {
+    var tasks = as(ComputeTaskServiceGrpc.newBlockingStub(channel));
+    ComputeTaskStatus[] statuses = {
+      ComputeTaskStatus.STATUS_UNKNOWN,
+      ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT,
+      ComputeTaskStatus.STATUS_WAITING_FOR_PARENT_TASKS
+    };
+    long[] micros = new long[count];
+    for (int i = -200; i < count; i++) {
+      QueryTasksParam query =
+          QueryTasksParam.newBuilder()
+              .setPageSize(50)
+              .setPageToken(String.valueOf(Math.floorMod(i, 100) * 50))
+              .setFilter(
+                  TaskQueryFilter.newBuilder()
+                      .setComputePlanKey(plan)
+                      .setStatus(statuses[Math.floorMod(i, statuses.length)]))
+              .build();
+      long start = System.nanoTime();
+      tasks.queryTasks(query);
+      if (i >= 0) {
+        micros[i] = (System.nanoTime() - start) / 1000;
+      }
+    }
+    System.out.println(
+        "QueryTasks (page of 50, 200 warm-up calls): "
+            + percentiles(micros)
+            + " (target p95 < 10 ms)");
+  }
+
+  /**
+   * One write at a time (RegisterProfilingStep, one event each), at most 100 per second: the lag is
+   * from the rpc's answer (the commit) to the event's delivery from RabbitMQ.
+   */
+  private static void publicationLag(ManagedChannel channel, int count) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(env("BENCH_RABBITMQ_HOST", "127.0.0.1"));
+    factory.setUsername(env("BENCH_RABBITMQ_USERNAME", "substra"));
+    factory.setPassword(env("BENCH_RABBITMQ_PASSWORD", "substra"));
+    factory.setVirtualHost(env("BENCH_RABBITMQ_VHOST", "substra"));
+    Map<String, Long> received = new ConcurrentHashMap<>();
+    try (Connection connection = factory.newConnection();
+        Channel rabbit = connection.createChannel()) {
+      String queue = rabbit.queueDeclare("", false, true, true, null).getQueue();
+      rabbit.queueBind(queue, env("BENCH_EXCHANGE", "orchestrator"), CHANNEL);
+      DeliverCallback deliver =
+          (tag, message) -> {
+            long now = System.nanoTime();
+            received.put(Event.parseFrom(message.getBody()).getAssetKey(), now);
+          };
+      rabbit.basicConsume(queue, true, deliver, tag -> {});
+      var profiling = as(ProfilingServiceGrpc.newBlockingStub(channel));
+      Map<String, Long> committed = new ConcurrentHashMap<>();
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String key = UUID.randomUUID().toString();
+        keys.add(key);
+        profiling.registerProfilingStep(
+            ProfilingStep.newBuilder().setAssetKey(key).setStep("bench").setDuration(1).build());
+        committed.put(key, System.nanoTime());
+        Thread.sleep(10);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (received.size() < count && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      long[] micros = new long[count];
+      int missing = 0;
+      for (int i = 0; i < count; i++) {
+        Long at = received.get(keys.get(i));
+        if (at == null) {
+          missing++;
+          micros[i] = Long.MAX_VALUE / 2;
+        } else {
+          micros[i] = Math.max(0, (at - committed.get(keys.get(i))) / 1000);
+        }
+      }
+      System.out.println(
+          "Publication lag (commit → RabbitMQ delivery, "
+              + count
+              + " events, "
+              + missing
+              + " missing): "
+              + percentiles(micros)
+              + " (target p99 < 20 ms)");
+    }
+  }
+
+  private static String percentiles(long[] micros) {
+    long[] sorted = micros.clone();
+    Arrays.sort(sorted);
+    return String.format(
+        "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms",
+        at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99), sorted[sorted.length - 1] / 1000.0);
+  }
+
+  private static double at(long[] sorted, double quantile) {
+    int index = (int) Math.ceil(quantile * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+
+  private static Addressable address(String kind, String key) {
+    return Addressable.newBuilder()
+        .setChecksum("0".repeat(64))
+        .setStorageAddress("http://127.0.0.1:8000/bench/" + kind + "/" + key + "/")
+        .build();
+  }
+
+  private static <S extends AbstractStub<S>> S as(S stub) {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), MSPID);
+    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+}
