@@ -27,7 +27,12 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -381,6 +386,48 @@ class ComputeTaskLifecycleTest {
     assertEquals(second.getKey(), executing.get(0).getKey());
     assertEquals(1, page.getTasksCount());
     assertEquals("1", page.getNextPageToken());
+  }
+
+  @Test
+  void concurrentDonesOnOneTaskMakeOneTransition() throws Exception {
+    String function = network.readyFunction(ORG1, Network.trainFunction(key()).build());
+    NewComputeTask.Builder parent = trainTask(plan, function, dataManager, samples);
+    NewComputeTask.Builder child = trainTask(plan, function, dataManager, samples, parent.getKey());
+    network.register(ORG1, parent, child);
+    network.taskAction(ORG1, parent.getKey(), ComputeTaskAction.TASK_ACTION_EXECUTING);
+    network.model(ORG1, parent.getKey(), "shared");
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<Status.Code>> outcomes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        outcomes.add(
+            pool.submit(
+                () -> {
+                  try {
+                    network.taskAction(ORG1, parent.getKey(), ComputeTaskAction.TASK_ACTION_DONE);
+                    return Status.Code.OK;
+                  } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode();
+                  }
+                }));
+      }
+      List<Status.Code> codes = new ArrayList<>();
+      for (Future<Status.Code> outcome : outcomes) {
+        codes.add(outcome.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(
+          1, codes.stream().filter(code -> code == Status.Code.OK).count(), codes.toString());
+      assertEquals(3, codes.stream().filter(code -> code == Status.Code.UNKNOWN).count());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(
+        1,
+        network.eventsOf(child.getKey()).stream()
+            .filter(event -> event.getEventKind() == EventKind.EVENT_ASSET_UPDATED)
+            .count(),
+        "the child was released once");
   }
 
   private void run(String task) {
