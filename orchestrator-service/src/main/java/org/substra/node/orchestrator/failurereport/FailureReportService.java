@@ -1,10 +1,8 @@
 package org.substra.node.orchestrator.failurereport;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.UUID;
 import org.substra.node.orchestrator.asset.Validator;
 import org.substra.node.orchestrator.computetask.TaskLifecycle;
 import org.substra.node.orchestrator.computetask.TaskService;
@@ -20,7 +18,6 @@ import org.substra.node.orchestrator.protocol.EventKind;
 import org.substra.node.orchestrator.protocol.FailedAssetKind;
 import org.substra.node.orchestrator.protocol.FailureReport;
 import org.substra.node.orchestrator.protocol.NewFailureReport;
-import org.substra.node.orchestrator.storage.SnapshotTable;
 import org.substra.node.orchestrator.storage.Transactions;
 import org.substra.node.orchestrator.storage.Tx;
 
@@ -33,20 +30,20 @@ public class FailureReportService {
 
   static final String REASON = "failure report registered";
 
-  private final SnapshotTable<FailureReport> reports =
-      new SnapshotTable<>("failure_reports", FailureReport.parser(), FailureReport::getAssetKey);
-
   private final Transactions transactions;
+  private final FailureReportRepository reports;
   private final TaskService tasks;
   private final TaskLifecycle lifecycle;
   private final FunctionService functions;
 
   FailureReportService(
       Transactions transactions,
+      FailureReportRepository reports,
       TaskService tasks,
       TaskLifecycle lifecycle,
       FunctionService functions) {
     this.transactions = transactions;
+    this.reports = reports;
     this.tasks = tasks;
     this.lifecycle = lifecycle;
     this.functions = functions;
@@ -100,36 +97,20 @@ public class FailureReportService {
             .setAssetKind(AssetKind.ASSET_FAILURE_REPORT)
             .setEventKind(EventKind.EVENT_ASSET_CREATED)
             .setFailureReport(stored));
-    return tx.connection()
-        .preparedQuery(
-            "INSERT INTO failure_reports (asset_key, channel, creation_date, payload)"
-                + " VALUES ($1, $2, $3, $4)")
-        .execute(
-            Tuple.of(
-                UUID.fromString(stored.getAssetKey()),
-                tx.channel(),
-                tx.now(),
-                SnapshotTable.payload(stored)))
-        .replaceWith(stored);
+    return reports.insert(tx, stored).replaceWith(stored);
   }
 
   public Uni<FailureReport> get(Caller caller, String assetKey) {
     return transactions.read(
         caller,
         tx ->
-            tx.connection()
-                .preparedQuery(
-                    "SELECT payload FROM failure_reports WHERE channel = $1 AND asset_key = $2")
-                .execute(
-                    Tuple.of(
-                        tx.channel(),
-                        Validator.isUuid(assetKey) ? UUID.fromString(assetKey) : new UUID(0, 0)))
-                .map(
-                    rows -> {
-                      if (rows.size() == 0) {
+            reports
+                .find(tx, assetKey)
+                .invoke(
+                    report -> {
+                      if (report == null) {
                         throw OrchestrationException.notFound("failure report", assetKey);
                       }
-                      return reports.decode(rows.iterator().next());
                     }));
   }
 

@@ -1,11 +1,8 @@
 package org.substra.node.orchestrator.performance;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.substra.node.orchestrator.asset.Validator;
 import org.substra.node.orchestrator.computetask.OutputAssetRepository;
 import org.substra.node.orchestrator.computetask.TaskService;
@@ -20,7 +17,6 @@ import org.substra.node.orchestrator.protocol.NewPerformance;
 import org.substra.node.orchestrator.protocol.Performance;
 import org.substra.node.orchestrator.protocol.PerformanceQueryFilter;
 import org.substra.node.orchestrator.storage.Page;
-import org.substra.node.orchestrator.storage.SnapshotTable;
 import org.substra.node.orchestrator.storage.Transactions;
 import org.substra.node.orchestrator.storage.Tx;
 
@@ -31,16 +27,18 @@ import org.substra.node.orchestrator.storage.Tx;
 @ApplicationScoped
 public class PerformanceService {
 
-  private final SnapshotTable<Performance> performances =
-      new SnapshotTable<>("performances", Performance.parser(), PerformanceService::key);
-
   private final Transactions transactions;
+  private final PerformanceRepository performances;
   private final TaskService tasks;
   private final OutputAssetRepository outputAssets;
 
   PerformanceService(
-      Transactions transactions, TaskService tasks, OutputAssetRepository outputAssets) {
+      Transactions transactions,
+      PerformanceRepository performances,
+      TaskService tasks,
+      OutputAssetRepository outputAssets) {
     this.transactions = transactions;
+    this.performances = performances;
     this.tasks = tasks;
     this.outputAssets = outputAssets;
   }
@@ -65,7 +63,9 @@ public class PerformanceService {
                             .flatMap(
                                 task ->
                                     tasks.output(tx, task, identifier, AssetKind.ASSET_PERFORMANCE))
-                            .flatMap(output -> exists(tx, input))
+                            .flatMap(
+                                output ->
+                                    performances.exists(tx, input.getComputeTaskKey(), identifier))
                             .flatMap(
                                 exists -> {
                                   Performance performance =
@@ -83,15 +83,6 @@ public class PerformanceService {
                                 })));
   }
 
-  private Uni<Boolean> exists(Tx tx, NewPerformance input) {
-    return tx.connection()
-        .preparedQuery("SELECT 1 FROM performances WHERE compute_task_key = $1 AND identifier = $2")
-        .execute(
-            Tuple.of(
-                UUID.fromString(input.getComputeTaskKey()), input.getComputeTaskOutputIdentifier()))
-        .map(rows -> rows.size() > 0);
-  }
-
   private Uni<Performance> store(Tx tx, Performance performance) {
     ComputeTaskOutputAsset asset =
         ComputeTaskOutputAsset.newBuilder()
@@ -107,48 +98,17 @@ public class PerformanceService {
             .setEventKind(EventKind.EVENT_ASSET_CREATED)
             .setPerformance(performance));
     tx.emit(ModelService.outputAssetEvent(asset));
-    return tx.connection()
-        .preparedQuery(
-            "INSERT INTO performances (compute_task_key, identifier, channel, creation_date,"
-                + " payload) VALUES ($1, $2, $3, $4, $5)")
-        .execute(
-            Tuple.of(
-                UUID.fromString(performance.getComputeTaskKey()),
-                performance.getComputeTaskOutputIdentifier(),
-                tx.channel(),
-                tx.now(),
-                SnapshotTable.payload(performance)))
+    return performances
+        .insert(tx, performance)
         .flatMap(inserted -> outputAssets.add(tx, asset))
         .replaceWith(performance);
   }
 
   public Uni<List<Performance>> query(Caller caller, PerformanceQueryFilter filter, Page page) {
-    List<String> conditions = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    if (!filter.getComputeTaskKey().isEmpty()) {
-      if (Validator.isUuid(filter.getComputeTaskKey())) {
-        params.add(UUID.fromString(filter.getComputeTaskKey()));
-        conditions.add("compute_task_key = $" + (params.size() + 1));
-      } else {
-        conditions.add("false");
-      }
-    }
-    if (!filter.getComputeTaskOutputIdentifier().isEmpty()) {
-      params.add(filter.getComputeTaskOutputIdentifier());
-      conditions.add("identifier = $" + (params.size() + 1));
-    }
-    return transactions.read(
-        caller,
-        tx ->
-            performances.page(
-                tx,
-                String.join(" AND ", conditions),
-                params,
-                "creation_date ASC, compute_task_key DESC",
-                page));
+    return transactions.read(caller, tx -> performances.query(tx, filter, page));
   }
 
-  static String key(Performance performance) {
-    return performance.getComputeTaskKey() + "|" + performance.getComputeTaskOutputIdentifier();
+  private static String key(Performance performance) {
+    return PerformanceRepository.key(performance);
   }
 }

@@ -35,11 +35,17 @@ public final class SnapshotTable<T extends Message> {
 
   /** The asset, or null: a key that is not a UUID names no asset. */
   public Uni<T> find(Tx tx, String assetKey) {
+    return find(tx, assetKey, "key");
+  }
+
+  /** The asset whose uuid {@code column} is {@code assetKey}, or null. */
+  public Uni<T> find(Tx tx, String assetKey, String column) {
     if (!Validator.isUuid(assetKey)) {
       return Uni.createFrom().nullItem();
     }
     return tx.connection()
-        .preparedQuery("SELECT payload FROM " + table + " WHERE channel = $1 AND key = $2")
+        .preparedQuery(
+            "SELECT payload FROM " + table + " WHERE channel = $1 AND " + column + " = $2")
         .execute(Tuple.of(tx.channel(), UUID.fromString(assetKey)))
         .map(rows -> rows.size() == 0 ? null : decode(rows.iterator().next()));
   }

@@ -2,7 +2,6 @@ package org.substra.node.orchestrator.computeplan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
@@ -13,16 +12,10 @@ import static org.substra.node.orchestrator.Network.trainTask;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.substra.node.orchestrator.CleanOrchestrator;
 import org.substra.node.orchestrator.Network;
-import org.substra.node.orchestrator.OrchestratorChannel;
+import org.substra.node.orchestrator.NetworkTest;
 import org.substra.node.orchestrator.protocol.ApplyPlanActionParam;
 import org.substra.node.orchestrator.protocol.ComputePlan;
 import org.substra.node.orchestrator.protocol.ComputePlanAction;
@@ -42,24 +35,7 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithLocalDependencies(
     value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
     database = "orchestrator_test")
-class ComputePlanTest {
-
-  @Inject Pool pool;
-  private OrchestratorChannel orchestrator;
-  private Network network;
-
-  @BeforeEach
-  void open() {
-    CleanOrchestrator.truncate(pool);
-    orchestrator = new OrchestratorChannel();
-    network = new Network(orchestrator.channel(), pool);
-    network.join(ORG1, ORG2);
-  }
-
-  @AfterEach
-  void close() throws InterruptedException {
-    orchestrator.close();
-  }
+class ComputePlanTest extends NetworkTest {
 
   @Test
   void registersRenamesAndQueriesPlans() {
@@ -184,9 +160,5 @@ class ComputePlanTest {
         .plans(ORG1)
         .isPlanRunning(IsPlanRunningParam.newBuilder().setKey(key).build())
         .getIsRunning();
-  }
-
-  private static StatusRuntimeException refused(Executable call) {
-    return assertThrows(StatusRuntimeException.class, call);
   }
 }

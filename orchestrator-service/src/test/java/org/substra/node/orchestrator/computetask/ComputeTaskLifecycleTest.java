@@ -2,7 +2,6 @@ package org.substra.node.orchestrator.computetask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
@@ -25,21 +24,16 @@ import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_WA
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.substra.node.orchestrator.CleanOrchestrator;
 import org.substra.node.orchestrator.Network;
-import org.substra.node.orchestrator.OrchestratorChannel;
+import org.substra.node.orchestrator.NetworkTest;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
@@ -68,29 +62,17 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithLocalDependencies(
     value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
     database = "orchestrator_test")
-class ComputeTaskLifecycleTest {
+class ComputeTaskLifecycleTest extends NetworkTest {
 
-  @Inject Pool pool;
-  private OrchestratorChannel orchestrator;
-  private Network network;
   private String dataManager;
   private List<String> samples;
   private String plan;
 
   @BeforeEach
   void open() {
-    CleanOrchestrator.truncate(pool);
-    orchestrator = new OrchestratorChannel();
-    network = new Network(orchestrator.channel(), pool);
-    network.join(ORG1, ORG2);
     dataManager = network.dataManager(ORG1, PUBLIC);
     samples = network.dataSamples(ORG1, dataManager, 2);
     plan = network.plan(ORG1);
-  }
-
-  @AfterEach
-  void close() throws InterruptedException {
-    orchestrator.close();
   }
 
   @Test
@@ -450,9 +432,5 @@ class ComputeTaskLifecycleTest {
 
   private static Event last(List<Event> events) {
     return events.get(events.size() - 1);
-  }
-
-  private static StatusRuntimeException refused(Executable call) {
-    return assertThrows(StatusRuntimeException.class, call);
   }
 }

@@ -16,15 +16,11 @@ import static org.substra.node.orchestrator.Network.trainTask;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.substra.node.orchestrator.CleanOrchestrator;
 import org.substra.node.orchestrator.Network;
-import org.substra.node.orchestrator.OrchestratorChannel;
+import org.substra.node.orchestrator.NetworkTest;
 import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.FunctionAction;
@@ -39,11 +35,8 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithLocalDependencies(
     value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
     database = "orchestrator_test")
-class TaskRegistrationTest {
+class TaskRegistrationTest extends NetworkTest {
 
-  @Inject Pool pool;
-  private OrchestratorChannel orchestrator;
-  private Network network;
   private String dataManager;
   private List<String> samples;
   private String plan;
@@ -51,19 +44,10 @@ class TaskRegistrationTest {
 
   @BeforeEach
   void open() {
-    CleanOrchestrator.truncate(pool);
-    orchestrator = new OrchestratorChannel();
-    network = new Network(orchestrator.channel(), pool);
-    network.join(ORG1, ORG2);
     dataManager = network.dataManager(ORG1, PUBLIC);
     samples = network.dataSamples(ORG1, dataManager, 2);
     plan = network.plan(ORG1);
     train = network.readyFunction(ORG1, Network.trainFunction(key()).build());
-  }
-
-  @AfterEach
-  void close() throws InterruptedException {
-    orchestrator.close();
   }
 
   @Test

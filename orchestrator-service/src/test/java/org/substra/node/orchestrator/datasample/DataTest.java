@@ -1,7 +1,6 @@
 package org.substra.node.orchestrator.datasample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
 import static org.substra.node.orchestrator.Network.PRIVATE;
@@ -11,17 +10,11 @@ import static org.substra.node.orchestrator.Network.key;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.substra.node.orchestrator.CleanOrchestrator;
 import org.substra.node.orchestrator.Network;
-import org.substra.node.orchestrator.OrchestratorChannel;
+import org.substra.node.orchestrator.NetworkTest;
 import org.substra.node.orchestrator.protocol.DataManager;
 import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.DataSampleQueryFilter;
@@ -46,24 +39,7 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithLocalDependencies(
     value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
     database = "orchestrator_test")
-class DataTest {
-
-  @Inject Pool pool;
-  private OrchestratorChannel orchestrator;
-  private Network network;
-
-  @BeforeEach
-  void open() {
-    CleanOrchestrator.truncate(pool);
-    orchestrator = new OrchestratorChannel();
-    network = new Network(orchestrator.channel(), pool);
-    network.join(ORG1, ORG2);
-  }
-
-  @AfterEach
-  void close() throws InterruptedException {
-    orchestrator.close();
-  }
+class DataTest extends NetworkTest {
 
   @Test
   void dataManagersAreOwnedAndRenamedByTheirOwner() {
@@ -218,9 +194,5 @@ class DataTest {
     return org.substra.node.orchestrator.OrchestratorChannel.as(
             DatasetServiceGrpc.newBlockingStub(orchestrator.channel()), ORG2, Network.CHANNEL)
         .getDataset(GetDatasetParam.newBuilder().setKey(key).build());
-  }
-
-  private static StatusRuntimeException refused(Executable call) {
-    return assertThrows(StatusRuntimeException.class, call);
   }
 }

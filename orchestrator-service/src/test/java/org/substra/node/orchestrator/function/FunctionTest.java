@@ -2,7 +2,6 @@ package org.substra.node.orchestrator.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
 import static org.substra.node.orchestrator.Network.PUBLIC;
@@ -16,16 +15,10 @@ import com.google.protobuf.Empty;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.substra.node.orchestrator.CleanOrchestrator;
 import org.substra.node.orchestrator.Network;
-import org.substra.node.orchestrator.OrchestratorChannel;
+import org.substra.node.orchestrator.NetworkTest;
 import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
@@ -52,24 +45,7 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithLocalDependencies(
     value = {Dependency.POSTGRESQL, Dependency.RABBITMQ},
     database = "orchestrator_test")
-class FunctionTest {
-
-  @Inject Pool pool;
-  private OrchestratorChannel orchestrator;
-  private Network network;
-
-  @BeforeEach
-  void open() {
-    CleanOrchestrator.truncate(pool);
-    orchestrator = new OrchestratorChannel();
-    network = new Network(orchestrator.channel(), pool);
-    network.join(ORG1, ORG2);
-  }
-
-  @AfterEach
-  void close() throws InterruptedException {
-    orchestrator.close();
-  }
+class FunctionTest extends NetworkTest {
 
   @Test
   void registersAWaitingFunctionOwnedByTheCaller() {
@@ -322,9 +298,5 @@ class FunctionTest {
     return network
         .functions(organization)
         .getFunction(GetFunctionParam.newBuilder().setKey(key).build());
-  }
-
-  private static StatusRuntimeException refused(Executable call) {
-    return assertThrows(StatusRuntimeException.class, call);
   }
 }
