@@ -12,7 +12,8 @@ public final class CleanOrchestrator {
     pool.query(
             "TRUNCATE organizations, events, functions, datamanagers, datasamples,"
                 + " datasample_datamanagers, compute_plans, compute_tasks, compute_task_parents,"
-                + " compute_task_output_assets, models, performances, failure_reports")
+                + " compute_task_output_assets, models, performances, failure_reports,"
+                + " publication_marks")
         .execute()
         .await()
         .atMost(Duration.ofSeconds(10));

@@ -45,16 +45,29 @@ public class EventLog {
         .flatMap(
             rows -> {
               long position = rows.iterator().next().getLong(0);
+              boolean firstOfChannel = position == 0;
               List<Tuple> batch = new ArrayList<>(events.size());
               for (Event event : events) {
                 batch.add(row(event, ++position, tx.now()));
               }
-              return connection
-                  .preparedQuery(
-                      "INSERT INTO events (id, channel, position, asset_key, asset_kind,"
-                          + " event_kind, timestamp, metadata, payload)"
-                          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                  .executeBatch(batch);
+              Uni<?> inserted =
+                  connection
+                      .preparedQuery(
+                          "INSERT INTO events (id, channel, position, asset_key, asset_kind,"
+                              + " event_kind, timestamp, metadata, payload)"
+                              + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                      .executeBatch(batch);
+              if (!firstOfChannel) {
+                return inserted;
+              }
+              // The publisher follows the channels that have a mark.
+              return inserted.flatMap(
+                  done ->
+                      connection
+                          .preparedQuery(
+                              "INSERT INTO publication_marks (channel, position) VALUES ($1, 0)"
+                                  + " ON CONFLICT DO NOTHING")
+                          .execute(Tuple.of(tx.channel())));
             })
         .replaceWithVoid();
   }

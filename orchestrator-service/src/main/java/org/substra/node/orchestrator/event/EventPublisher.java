@@ -12,10 +12,9 @@ import jakarta.enterprise.event.Observes;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -24,10 +23,10 @@ import org.substra.node.health.rabbitmq.RabbitMqConfig;
 
 /**
  * The outbox: publishes committed events to RabbitMQ in position order per channel, each exactly
- * once from the publisher's side. A batch is marked published only after the broker confirmed all
- * of it, in the same database transaction that holds the publisher lock, so a crash between the two
- * republishes the batch (consumers skip positions they already applied) and never skips an event.
- * The advisory lock lets one replica publish at a time.
+ * once from the publisher's side. A channel's publication mark moves past a batch only after the
+ * broker confirmed all of it, in the same database transaction that holds the publisher lock, so a
+ * crash between the two republishes the batch (consumers skip positions they already applied) and
+ * never skips an event. The advisory lock lets one replica publish at a time.
  *
  * <p>Message: exchange {@code orchestrator.events.exchange} (topic, durable), routing key =
  * channel, persistent, body = the serialized {@code orchestrator.Event}, headers {@code channel},
@@ -86,12 +85,12 @@ public class EventPublisher {
   private void run() {
     while (running) {
       try {
+        // Taken before publishing: a commit during the batch completes it, so is not missed.
+        CompletionStage<Void> next = log.nextCommit();
         while (running && publishBatch() == config.publishBatchSize()) {
-          // A full batch: more are probably waiting.
+          next = log.nextCommit();
         }
-        log.nextCommit()
-            .toCompletableFuture()
-            .get(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        next.toCompletableFuture().get(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -114,29 +113,38 @@ public class EventPublisher {
           db.rollback();
           return 0;
         }
-        List<UUID> published = new ArrayList<>();
+        Map<String, Long> marks = new LinkedHashMap<>();
+        int published = 0;
         try (PreparedStatement select =
             db.prepareStatement(
-                "SELECT id, channel, position, asset_key, asset_kind, event_kind, payload"
-                    + " FROM events WHERE NOT published ORDER BY channel, position LIMIT ?")) {
+                "SELECT e.id, e.channel, e.position, e.asset_key, e.asset_kind, e.event_kind,"
+                    + " e.payload FROM publication_marks m CROSS JOIN LATERAL"
+                    + " (SELECT * FROM events WHERE channel = m.channel AND position > m.position"
+                    + " ORDER BY position LIMIT ?) e ORDER BY e.channel, e.position LIMIT ?")) {
           select.setInt(1, config.publishBatchSize());
+          select.setInt(2, config.publishBatchSize());
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
               publish(rows);
-              published.add(rows.getObject("id", UUID.class));
+              marks.put(rows.getString("channel"), rows.getLong("position"));
+              published++;
             }
           }
         }
-        if (!published.isEmpty()) {
+        if (published > 0) {
           channel().waitForConfirmsOrDie(10_000);
           try (PreparedStatement mark =
-              db.prepareStatement("UPDATE events SET published = true WHERE id = ANY (?)")) {
-            mark.setArray(1, db.createArrayOf("uuid", published.toArray()));
-            mark.executeUpdate();
+              db.prepareStatement("UPDATE publication_marks SET position = ? WHERE channel = ?")) {
+            for (Map.Entry<String, Long> channelMark : marks.entrySet()) {
+              mark.setLong(1, channelMark.getValue());
+              mark.setString(2, channelMark.getKey());
+              mark.addBatch();
+            }
+            mark.executeBatch();
           }
         }
         db.commit();
-        return published.size();
+        return published;
       } catch (Exception e) {
         db.rollback();
         throw e;

@@ -159,7 +159,7 @@ class OutboxCrashIT {
                     + " TRUNCATE organizations, events, functions, datamanagers, datasamples,"
                     + " datasample_datamanagers, compute_plans, compute_tasks,"
                     + " compute_task_parents, compute_task_output_assets, models, performances,"
-                    + " failure_reports; END IF; END $$"));
+                    + " failure_reports, publication_marks; END IF; END $$"));
   }
 
   private static long maxPosition() throws SQLException {
@@ -173,7 +173,9 @@ class OutboxCrashIT {
   private static long unpublished() throws SQLException {
     return sql(
         statement ->
-            single(statement.executeQuery("SELECT count(*) FROM events WHERE NOT published")));
+            single(
+                statement.executeQuery(
+                    "SELECT count(*) FROM events e JOIN publication_marks m ON m.channel = e.channel WHERE e.position > m.position")));
   }
 
   private static long single(ResultSet rows) throws SQLException {

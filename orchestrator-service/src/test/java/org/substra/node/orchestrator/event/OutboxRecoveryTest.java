@@ -25,7 +25,7 @@ import org.substra.node.testing.WithLocalDependencies;
 /**
  * The outbox across a crash: with no publisher running (as after a crash between commit and
  * publication), committed events wait; a publisher that starts later sends all of them, in order,
- * once; a batch whose "published" mark was lost is sent again, in order, for consumers to skip.
+ * once; a batch whose publication mark was lost is sent again, in order, for consumers to skip.
  */
 @QuarkusTest
 @TestProfile(OutboxRecoveryTest.NoBackgroundPublisher.class)
@@ -72,7 +72,7 @@ class OutboxRecoveryTest {
     assertEquals(0, publisher.publishBatch(), "a published event is not sent again");
     assertEquals(List.of(1L, 2L, 3L), positionsReceived(3));
 
-    pool.query("UPDATE events SET published = false WHERE position >= 2")
+    pool.query("UPDATE publication_marks SET position = 1 WHERE channel = 'mychannel'")
         .execute()
         .await()
         .atMost(Duration.ofSeconds(5));
