@@ -26,6 +26,7 @@ import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.FunctionAction;
 import org.substra.node.orchestrator.protocol.NewComputeTask;
 import org.substra.node.orchestrator.protocol.NewPermissions;
+import org.substra.node.orchestrator.protocol.QueryTasksParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
@@ -279,6 +280,29 @@ class TaskRegistrationTest extends NetworkTest {
     assertTrue(
         network.register(ORG1, trainTask(plan, train, dataManager, samples)).get(0).getStatus()
             == ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT);
+  }
+
+  @Test
+  void anOversizedRequestIsRefusedAndAPageTokenMustBeAnOffset() {
+    NewComputeTask.Builder huge =
+        trainTask(plan, train, dataManager, samples).putMetadata("blob", "x".repeat(5 << 20));
+
+    StatusRuntimeException tooBig = register(huge);
+    StatusRuntimeException badToken =
+        refused(
+            () ->
+                network
+                    .tasks(ORG1)
+                    .queryTasks(QueryTasksParam.newBuilder().setPageToken("next").build()));
+
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooBig.getStatus().getCode());
+    assertEquals(Status.Code.UNKNOWN, badToken.getStatus().getCode());
+    assertEquals(
+        "invalid page token \"next\": must be a decimal offset",
+        badToken.getStatus().getDescription());
+    assertEquals(
+        Status.Code.NOT_FOUND,
+        refused(() -> network.task(ORG1, huge.getKey())).getStatus().getCode());
   }
 
   private StatusRuntimeException register(NewComputeTask.Builder... tasks) {
