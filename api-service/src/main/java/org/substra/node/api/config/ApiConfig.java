@@ -2,13 +2,64 @@ package org.substra.node.api.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of the REST API. */
 @ConfigMapping(prefix = "api")
 public interface ApiConfig {
 
+  /** This organization's id (Substra's MSP_ID): owner of its assets, worker of its tasks. */
+  @WithDefault("MyOrg1MSP")
+  String organizationId();
+
+  /** This organization's name (Substra's ORG_NAME), shown by {@code /info/}. */
+  @WithDefault("org-1")
+  String organizationName();
+
+  /** The public base URL clients reach this node at (Substra's DEFAULT_DOMAIN). */
+  @WithDefault("http://localhost:8000")
+  String host();
+
+  /** The version {@code /info/} reports (Substra's BACKEND_VERSION). */
+  @WithDefault("dev")
+  String version();
+
+  /** The channels this node works in, by name (Substra's CHANNELS). */
+  Map<String, Channel> channels();
+
+  Tokens tokens();
+
   FirstUser firstUser();
+
+  /** One channel's settings. */
+  interface Channel {
+
+    /** Whether models may be downloaded by users of this channel. */
+    @WithDefault("false")
+    boolean modelExportEnabled();
+
+    /** At most one member organization (checked by the probes). */
+    @WithDefault("false")
+    boolean restricted();
+  }
+
+  /** Login tokens (REST spec §2.2). */
+  interface Tokens {
+
+    /** Lifetime of the tokens {@code POST /api-token-auth/} creates (EXPIRY_TOKEN_LIFETIME). */
+    @WithDefault("24h")
+    Duration lifetime();
+
+    /** Whether username/password login is allowed (EXPIRY_TOKEN_ENABLED). */
+    @WithDefault("true")
+    boolean implicitLoginEnabled();
+
+    /** Login attempts allowed per client address and minute (DEFAULT_THROTTLE_RATES). */
+    @WithDefault("40")
+    int loginsPerMinute();
+  }
 
   /**
    * The user created when the node starts and has no user of that name yet, so that a fresh node
@@ -21,6 +72,10 @@ public interface ApiConfig {
 
     /** Password, stored hashed; {@code NODE_ADMIN_PASSWORD} in the local profile. */
     Optional<String> password();
+
+    /** The channel the user works in. */
+    @WithDefault("mychannel")
+    String channel();
 
     /** Whether a restart with another password changes the stored one. */
     @WithDefault("true")

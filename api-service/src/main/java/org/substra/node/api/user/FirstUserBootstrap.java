@@ -29,7 +29,7 @@ public class FirstUserBootstrap {
     // Hibernate Reactive needs a Vert.x context, which a start-up observer does not run on.
     String outcome =
         VertxContextSupport.subscribeAndAwait(
-            () -> users.ensureUser(username, password, first.updatePassword()));
+            () -> users.ensureUser(username, password, first.channel(), first.updatePassword()));
     LOG.infof("first user '%s': %s", username, outcome);
   }
 }

@@ -26,6 +26,10 @@ public class User {
   @Column(nullable = false, length = 16)
   public String role = "ADMIN";
 
+  /** The channel the user works in; null: none (logs in, reaches no asset). */
+  @Column(length = 100)
+  public String channel;
+
   @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
   public OffsetDateTime createdAt;
 }

@@ -20,7 +20,8 @@ public class UserService {
    * differs. Returns what happened, for the log.
    */
   @WithTransaction
-  public Uni<String> ensureUser(String username, String password, boolean updatePassword) {
+  public Uni<String> ensureUser(
+      String username, String password, String channel, boolean updatePassword) {
     return users
         .findByUsername(username)
         .flatMap(
@@ -29,7 +30,11 @@ public class UserService {
                 User user = new User();
                 user.username = username;
                 user.passwordHash = BcryptUtil.bcryptHash(password);
+                user.channel = channel;
                 return users.persist(user).replaceWith("created");
+              }
+              if (existing.channel == null) {
+                existing.channel = channel;
               }
               if (updatePassword && !BcryptUtil.matches(password, existing.passwordHash)) {
                 existing.passwordHash = BcryptUtil.bcryptHash(password);

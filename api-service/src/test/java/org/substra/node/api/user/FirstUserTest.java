@@ -36,11 +36,11 @@ class FirstUserTest {
     assertEquals(
         "already present",
         VertxContextSupport.subscribeAndAwait(
-            () -> service.ensureUser("test-admin", "test-password", true)));
+            () -> service.ensureUser("test-admin", "test-password", "mychannel", true)));
     assertEquals(
         "password updated",
         VertxContextSupport.subscribeAndAwait(
-            () -> service.ensureUser("test-admin", "new-password", true)));
+            () -> service.ensureUser("test-admin", "new-password", "mychannel", true)));
     User user =
         VertxContextSupport.subscribeAndAwait(
             () -> Panache.withSession(() -> users.findByUsername("test-admin")));
@@ -51,6 +51,6 @@ class FirstUserTest {
             () -> Panache.withSession(() -> users.count("username", "test-admin"))));
 
     VertxContextSupport.subscribeAndAwait(
-        () -> service.ensureUser("test-admin", "test-password", true));
+        () -> service.ensureUser("test-admin", "test-password", "mychannel", true));
   }
 }

@@ -1,0 +1,145 @@
+package org.substra.node.api.auth;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.substra.node.api.config.ApiConfig;
+import org.substra.node.api.error.ApiException;
+import org.substra.node.api.user.User;
+import org.substra.node.api.user.UserRepository;
+
+/** Logins, token checks and revocations (REST spec §2.1–§2.5). */
+@ApplicationScoped
+public class AuthService {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  // Compared against when the user does not exist, so both paths cost one bcrypt check.
+  private static final String NO_USER_HASH = BcryptUtil.bcryptHash(UUID.randomUUID().toString());
+
+  private final UserRepository users;
+  private final TokenRepository tokens;
+  private final ApiConfig config;
+
+  AuthService(UserRepository users, TokenRepository tokens, ApiConfig config) {
+    this.users = users;
+    this.tokens = tokens;
+    this.config = config;
+  }
+
+  /** A new implicit token for valid credentials; the user's expired ones are dropped first. */
+  @WithTransaction
+  public Uni<Token> login(String username, String password) {
+    return users
+        .findByUsername(username)
+        .flatMap(
+            user -> {
+              String hash = user == null ? NO_USER_HASH : user.passwordHash;
+              if (!BcryptUtil.matches(password, hash) || user == null) {
+                throw ApiException.field(
+                    400, "non_field_errors", "Unable to log in with provided credentials.");
+              }
+              OffsetDateTime now = now();
+              return tokens
+                  .deleteExpiredImplicit(user.id, now)
+                  .flatMap(
+                      deleted ->
+                          create(
+                              user,
+                              Token.Kind.IMPLICIT,
+                              null,
+                              now,
+                              now.plus(config.tokens().lifetime())));
+            });
+  }
+
+  /** An API token the user asked for (no expiry unless given). */
+  @WithTransaction
+  public Uni<Token> createApiToken(AuthenticatedUser caller, String note, OffsetDateTime expires) {
+    return users
+        .findById(caller.id())
+        .flatMap(user -> create(user, Token.Kind.API, note, now(), expires));
+  }
+
+  private Uni<Token> create(
+      User user, Token.Kind kind, String note, OffsetDateTime now, OffsetDateTime expires) {
+    Token token = new Token();
+    token.id = UUID.randomUUID();
+    byte[] key = new byte[20];
+    RANDOM.nextBytes(key);
+    token.key = HexFormat.of().formatHex(key);
+    token.user = user;
+    token.kind = kind;
+    token.note = note;
+    token.createdAt = now;
+    token.expiresAt = expires;
+    return tokens.persist(token);
+  }
+
+  /**
+   * The user of an {@code Authorization} header, with the reference's 401 texts (spec §2.1); null
+   * when the header is not of the Token scheme (another mechanism may take it).
+   */
+  @WithSession
+  public Uni<AuthenticatedUser> authenticate(String header) {
+    String[] parts = header.trim().split(" +");
+    if (!parts[0].equalsIgnoreCase("token") && !parts[0].equalsIgnoreCase("bearer")) {
+      return Uni.createFrom().nullItem();
+    }
+    if (parts.length == 1) {
+      throw ApiException.unauthenticated("Invalid token header. No credentials provided.");
+    }
+    if (parts.length > 2) {
+      throw ApiException.unauthenticated(
+          "Invalid token header. Token string should not contain spaces.");
+    }
+    return tokens
+        .findByKey(parts[1])
+        .map(
+            token -> {
+              if (token == null) {
+                throw ApiException.unauthenticated("Invalid token.");
+              }
+              if (token.expired(now())) {
+                throw ApiException.unauthenticated("The token is expired");
+              }
+              User user = token.user;
+              return new AuthenticatedUser(user.id, user.username, user.role, user.channel);
+            });
+  }
+
+  /** Deletes one of the caller's tokens; false when it has none of that id. */
+  @WithTransaction
+  public Uni<Boolean> revoke(AuthenticatedUser caller, String id) {
+    UUID tokenId;
+    try {
+      tokenId = UUID.fromString(id);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Uni.createFrom().item(false);
+    }
+    return tokens
+        .findOwned(tokenId, caller.id())
+        .flatMap(
+            token ->
+                token == null
+                    ? Uni.createFrom().item(false)
+                    : tokens.delete(token).replaceWith(true));
+  }
+
+  @WithSession
+  public Uni<List<Token>> tokensOf(AuthenticatedUser caller, Token.Kind kind) {
+    return tokens.ofUser(caller.id(), kind);
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,37 @@
+package org.substra.node.api.auth;
+
+import jakarta.enterprise.context.RequestScoped;
+import java.util.Optional;
+import org.substra.node.api.error.ApiException;
+
+/** The user the authentication filter found for the current request, if any. */
+@RequestScoped
+public class CurrentUser {
+
+  private AuthenticatedUser user;
+
+  void set(AuthenticatedUser user) {
+    this.user = user;
+  }
+
+  public Optional<AuthenticatedUser> get() {
+    return Optional.ofNullable(user);
+  }
+
+  /** The user; 401 when the request carries no credentials. */
+  public AuthenticatedUser required() {
+    if (user == null) {
+      throw ApiException.unauthenticated("Authentication credentials were not provided.");
+    }
+    return user;
+  }
+
+  /** The user's channel; 403 for a user without one (REST spec §1.7). */
+  public String channel() {
+    AuthenticatedUser caller = required();
+    if (caller.channel() == null) {
+      throw ApiException.detail(403, "You do not have permission to perform this action.");
+    }
+    return caller.channel();
+  }
+}
