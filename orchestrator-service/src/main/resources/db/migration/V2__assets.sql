@@ -65,9 +65,11 @@ create table compute_tasks (
     payload          bytea        not null
 );
 create index compute_tasks_by_channel on compute_tasks (channel, creation_date, key);
--- QueryTasks pages a plan's tasks, by status or not, in creation order: ordered index scans.
-create index compute_tasks_by_plan on compute_tasks (compute_plan_key, creation_date, key);
-create index compute_tasks_by_plan_status on compute_tasks (compute_plan_key, status, creation_date, key);
+-- QueryTasks pages a plan's tasks, by status or not, in creation order: the page's keys come from
+-- an index-only scan (the offset skips index entries, not rows), then only the page's rows are read.
+create index compute_tasks_by_plan on compute_tasks (compute_plan_key, channel, creation_date, key);
+create index compute_tasks_by_plan_status
+    on compute_tasks (compute_plan_key, channel, status, creation_date, key);
 create index compute_tasks_by_function on compute_tasks (function_key, status);
 create index compute_tasks_by_worker on compute_tasks (channel, worker, status);
 
