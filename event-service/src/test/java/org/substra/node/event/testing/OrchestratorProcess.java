@@ -46,6 +46,24 @@ public final class OrchestratorProcess {
     return grpcPort;
   }
 
+  /** The position and id of the last event of {@code channel}, read from the orchestrator's log. */
+  public static java.util.Map.Entry<Long, String> lastEvent(String channel) {
+    try (java.sql.Connection db =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "substra", "substra");
+        java.sql.PreparedStatement select =
+            db.prepareStatement(
+                "SELECT position, id::text FROM events WHERE channel = ?"
+                    + " ORDER BY position DESC LIMIT 1")) {
+      select.setString(1, channel);
+      try (java.sql.ResultSet row = select.executeQuery()) {
+        return row.next() ? java.util.Map.entry(row.getLong(1), row.getString(2)) : null;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static OrchestratorProcess start() {
     Path jar = locate("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     int grpcPort = freePort();
