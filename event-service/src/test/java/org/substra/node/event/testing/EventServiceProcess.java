@@ -24,6 +24,11 @@ public final class EventServiceProcess implements AutoCloseable {
 
   /** Starts the packaged application with {@code settings}, and waits until it is ready. */
   public static EventServiceProcess start(Map<String, String> settings, Path log) {
+    return start(settings, log, "/q/health/ready");
+  }
+
+  /** Starts it and waits until {@code probe} answers 200. */
+  public static EventServiceProcess start(Map<String, String> settings, Path log, String probe) {
     Path jar = OrchestratorProcess.locate("event-service/target/quarkus-app/quarkus-run.jar");
     int httpPort = OrchestratorProcess.freePort();
     List<String> command = new ArrayList<>();
@@ -39,14 +44,14 @@ public final class EventServiceProcess implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       EventServiceProcess service = new EventServiceProcess(process, httpPort);
-      service.awaitReady(Duration.ofSeconds(90), log);
+      service.awaitReady(probe, Duration.ofSeconds(90), log);
       return service;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void awaitReady(Duration patience, Path log) {
+  private void awaitReady(String probe, Duration patience, Path log) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -55,9 +60,7 @@ public final class EventServiceProcess implements AutoCloseable {
       try {
         HttpURLConnection connection =
             (HttpURLConnection)
-                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")
-                    .toURL()
-                    .openConnection();
+                URI.create("http://127.0.0.1:" + httpPort + probe).toURL().openConnection();
         connection.setConnectTimeout(500);
         connection.setReadTimeout(5000);
         if (connection.getResponseCode() == 200) {
