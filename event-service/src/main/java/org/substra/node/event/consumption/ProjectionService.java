@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.substra.node.event.consumption.ProgressRepository.Progress;
 import org.substra.node.event.projection.EventProjector;
+import org.substra.node.event.projection.ProjectionBatch;
 
 /**
  * Transactions of the projection: applies a run of events in position order per channel together
@@ -65,6 +66,7 @@ public class ProjectionService {
         }
         Map<String, Progress> current = progress.lock(db, channels);
         Map<String, ReceivedEvent> applied = new HashMap<>();
+        ProjectionBatch batch = projector.begin();
         int i = from;
         boolean gap = false;
         for (; i < events.size(); i++) {
@@ -91,13 +93,19 @@ public class ProjectionService {
             progress.skipped(db, event, reason);
           } else {
             try {
-              projector.apply(db, event.event(), event.position());
+              projector.apply(db, batch, event.event(), event.position());
             } catch (SQLException | RuntimeException e) {
               throw new EventFailure(event, e);
             }
           }
           current.put(event.channel(), new Progress(event.position(), event.id()));
           applied.put(event.channel(), event);
+        }
+        try {
+          projector.finish(db, batch);
+        } catch (SQLException | RuntimeException e) {
+          // Not one event's fault: a plan row could not be written.
+          throw new SQLException("writing the compute plans failed", e);
         }
         for (ReceivedEvent last : applied.values()) {
           progress.save(db, last.channel(), last.position(), last.event());

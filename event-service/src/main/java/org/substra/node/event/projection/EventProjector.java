@@ -51,8 +51,23 @@ public class EventProjector {
     this.mspId = config.mspId();
   }
 
+  /** Starts the work of one transaction. */
+  public ProjectionBatch begin() {
+    return new ProjectionBatch();
+  }
+
+  /** Writes what {@code batch} kept in memory; call before committing. */
+  public void finish(Connection db, ProjectionBatch batch) throws SQLException {
+    for (PlanRepository.PlanRow plan : batch.plans.values()) {
+      if (plan.dirty) {
+        plans.store(db, plan);
+      }
+    }
+  }
+
   /** Applies {@code event}, the {@code position}-th of its channel. */
-  public void apply(Connection db, Event event, long position) throws SQLException {
+  public void apply(Connection db, ProjectionBatch batch, Event event, long position)
+      throws SQLException {
     String channel = event.getChannel();
     OffsetDateTime at = time(event.getTimestamp());
     switch (event.getAssetCase()) {
@@ -60,8 +75,8 @@ public class EventProjector {
       case FUNCTION -> function(db, event, event.getFunction());
       case DATA_MANAGER -> assets.dataManager(db, channel, event.getDataManager());
       case DATA_SAMPLE -> assets.dataSample(db, channel, event.getDataSample());
-      case COMPUTE_PLAN -> plan(db, event, event.getComputePlan(), at);
-      case COMPUTE_TASK -> task(db, event, event.getComputeTask(), at);
+      case COMPUTE_PLAN -> plan(db, batch, event, event.getComputePlan(), at);
+      case COMPUTE_TASK -> task(db, batch, event, event.getComputeTask(), at);
       case MODEL -> {
         if (event.getEventKind() == EventKind.EVENT_ASSET_DISABLED) {
           outputs.disableModel(db, event.getModel().getKey());
@@ -88,42 +103,78 @@ public class EventProjector {
     }
   }
 
-  private void plan(Connection db, Event event, ComputePlan plan, OffsetDateTime at)
+  private void plan(
+      Connection db, ProjectionBatch batch, Event event, ComputePlan plan, OffsetDateTime at)
       throws SQLException {
+    PlanRepository.PlanRow row = null;
     if (event.getEventKind() == EventKind.EVENT_ASSET_CREATED) {
-      plans.insert(db, event.getChannel(), plan, mspId.equals(plan.getOwner()) ? null : "external");
+      row = insertPlan(db, batch, event, plan);
     }
-    // A creation may already carry a cancelation (a replay of a plan cancelled since): derive too.
-    onPlanTransition(db, event, plan.getKey(), plans.update(db, plan, at));
+    if (row == null) {
+      row = plan(db, batch, plan.getKey());
+    }
+    if (row == null) {
+      // An update of a plan this read model never saw: its snapshot is enough to start from.
+      row = insertPlan(db, batch, event, plan);
+    }
+    row.name = plan.getName();
+    row.cancelationDate = plan.hasCancelationDate() ? time(plan.getCancelationDate()) : null;
+    row.failureDate = plan.hasFailureDate() ? time(plan.getFailureDate()) : null;
+    String before = row.derive(at);
+    onPlanTransition(db, event, row, before);
   }
 
-  private void task(Connection db, Event event, ComputeTask task, OffsetDateTime at)
+  private PlanRepository.PlanRow insertPlan(
+      Connection db, ProjectionBatch batch, Event event, ComputePlan plan) throws SQLException {
+    PlanRepository.PlanRow row =
+        plans.insert(
+            db, event.getChannel(), plan, mspId.equals(plan.getOwner()) ? null : "external");
+    if (row != null) {
+      batch.plans.put(plan.getKey(), row);
+    }
+    return row;
+  }
+
+  private PlanRepository.PlanRow plan(Connection db, ProjectionBatch batch, String key)
+      throws SQLException {
+    PlanRepository.PlanRow row = batch.plans.get(key);
+    if (row == null) {
+      row = plans.load(db, key);
+      if (row != null) {
+        batch.plans.put(key, row);
+      }
+    }
+    return row;
+  }
+
+  private void task(
+      Connection db, ProjectionBatch batch, Event event, ComputeTask task, OffsetDateTime at)
       throws SQLException {
     ComputeTaskStatus status = task.getStatus();
     TaskRepository.StatusChange change =
         event.getEventKind() == EventKind.EVENT_ASSET_CREATED
             ? null
             : tasks.updateStatus(db, task, at);
-    PlanRepository.Transition transition = null;
+    ComputeTaskStatus from = null;
+    OffsetDateTime end = null;
+    boolean counted = false;
     if (change == null) {
       // A creation, or an update of a task this read model never saw: its snapshot is complete
       // enough to start from.
-      if (tasks.insert(db, event.getChannel(), task, at)) {
-        transition =
-            plans.countTask(
-                db,
-                task.getComputePlanKey(),
-                null,
-                status,
-                TaskRepository.FINAL.contains(status) ? at : null,
-                at);
-      }
+      counted = tasks.insert(db, event.getChannel(), task, at);
+      end = TaskRepository.FINAL.contains(status) ? at : null;
     } else if (change.before() != status) {
-      transition =
-          plans.countTask(
-              db, task.getComputePlanKey(), change.before(), status, change.endDate(), at);
+      counted = true;
+      from = change.before();
+      end = change.endDate();
     }
-    onPlanTransition(db, event, task.getComputePlanKey(), transition);
+    if (counted) {
+      PlanRepository.PlanRow plan = plan(db, batch, task.getComputePlanKey());
+      if (plan != null) {
+        plan.countTask(from, status, end);
+        onPlanTransition(db, event, plan, plan.derive(at));
+      }
+    }
     if (status == ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT
         && mspId.equals(task.getWorker())) {
       outbox.record(db, routing.task(event.getChannel(), task, event.getId()));
@@ -131,11 +182,11 @@ public class EventProjector {
   }
 
   private void onPlanTransition(
-      Connection db, Event event, String planKey, PlanRepository.Transition transition)
-      throws SQLException {
-    if (transition != null && transition.enteredTerminal() && plans.hasTaskOn(db, planKey, mspId)) {
-      outbox.record(
-          db, routing.cancel(event.getChannel(), planKey, transition.after(), event.getId()));
+      Connection db, Event event, PlanRepository.PlanRow plan, String before) throws SQLException {
+    if (PlanDerivation.terminal(plan.status)
+        && !PlanDerivation.terminal(before)
+        && plans.hasTaskOn(db, plan.key, mspId)) {
+      outbox.record(db, routing.cancel(event.getChannel(), plan.key, plan.status, event.getId()));
     }
   }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskOutputAsset;
 import org.substra.node.orchestrator.protocol.FailureReport;
 import org.substra.node.orchestrator.protocol.Model;
@@ -65,25 +66,28 @@ public class OutputRepository {
   }
 
   void outputAsset(Connection db, ComputeTaskOutputAsset asset, long position) throws SQLException {
+    boolean model = asset.getAssetKind() == AssetKind.ASSET_MODEL;
+    // A model learns which output it fills from this event: one round trip for both writes.
     try (PreparedStatement insert =
         db.prepareStatement(
-            "INSERT INTO compute_task_output_assets (compute_task_key, identifier, asset_kind,"
-                + " asset_key, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            model
+                ? "WITH asset AS (INSERT INTO compute_task_output_assets (compute_task_key,"
+                    + " identifier, asset_kind, asset_key, position) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING)"
+                    + " UPDATE models SET compute_task_output_identifier = ? WHERE key = ?"
+                : "INSERT INTO compute_task_output_assets (compute_task_key, identifier,"
+                    + " asset_kind, asset_key, position) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING")) {
       insert.setObject(1, uuid(asset.getComputeTaskKey()));
       insert.setString(2, asset.getComputeTaskOutputIdentifier());
       insert.setString(3, asset.getAssetKind().name());
       insert.setString(4, asset.getAssetKey());
       insert.setLong(5, position);
-      insert.executeUpdate();
-    }
-    if (asset.getAssetKind() == org.substra.node.orchestrator.protocol.AssetKind.ASSET_MODEL) {
-      try (PreparedStatement update =
-          db.prepareStatement(
-              "UPDATE models SET compute_task_output_identifier = ? WHERE key = ?")) {
-        update.setString(1, asset.getComputeTaskOutputIdentifier());
-        update.setObject(2, uuid(asset.getAssetKey()));
-        update.executeUpdate();
+      if (model) {
+        insert.setString(6, asset.getComputeTaskOutputIdentifier());
+        insert.setObject(7, uuid(asset.getAssetKey()));
       }
+      insert.executeUpdate();
     }
   }
 

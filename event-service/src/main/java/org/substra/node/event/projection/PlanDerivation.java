@@ -2,7 +2,6 @@ package org.substra.node.event.projection;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Objects;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 
 /**
@@ -98,11 +97,5 @@ public final class PlanDerivation {
 
   static boolean terminal(String status) {
     return CANCELED.equals(status) || FAILED.equals(status);
-  }
-
-  static boolean changed(PlanState before, PlanState after) {
-    return !Objects.equals(before.status(), after.status())
-        || !Objects.equals(before.startDate(), after.startDate())
-        || !Objects.equals(before.endDate(), after.endDate());
   }
 }

@@ -11,29 +11,101 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 import org.substra.node.event.projection.PlanDerivation.Counts;
 import org.substra.node.event.projection.PlanDerivation.PlanState;
 import org.substra.node.orchestrator.protocol.ComputePlan;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 
-/** Queries of {@code compute_plans}, including the maintenance of its derived columns. */
+/**
+ * Queries of {@code compute_plans}: rows are read once per transaction, written once at its end.
+ */
 @ApplicationScoped
 public class PlanRepository {
 
-  private static final String STATE_COLUMNS =
-      "task_count, waiting_builder_slot_count, building_count, waiting_parent_tasks_count,"
-          + " waiting_executor_slot_count, executing_count, done_count, canceled_count,"
-          + " failed_count, cancelation_date, last_task_end_date, status, start_date, end_date";
+  private static final ComputeTaskStatus[] COUNTED =
+      PlanDerivation.COUNT_COLUMNS.keySet().toArray(ComputeTaskStatus[]::new);
+  private static final String COUNT_COLUMNS;
 
-  /** A plan's status before and after a change. */
-  public record Transition(String before, String after) {
-    boolean enteredTerminal() {
-      return PlanDerivation.terminal(after) && !PlanDerivation.terminal(before);
+  static {
+    StringBuilder columns = new StringBuilder();
+    for (ComputeTaskStatus status : COUNTED) {
+      columns.append(", ").append(PlanDerivation.COUNT_COLUMNS.get(status));
+    }
+    COUNT_COLUMNS = columns.toString();
+  }
+
+  /** A plan's row as this transaction changes it. */
+  static final class PlanRow {
+    final String key;
+    final Map<ComputeTaskStatus, Integer> counts = new EnumMap<>(ComputeTaskStatus.class);
+    int tasks;
+    String name;
+    OffsetDateTime cancelationDate;
+    OffsetDateTime failureDate;
+    OffsetDateTime lastTaskEndDate;
+    String status = PlanDerivation.CREATED;
+    OffsetDateTime startDate;
+    OffsetDateTime endDate;
+    boolean dirty;
+
+    PlanRow(String key) {
+      this.key = key;
+      for (ComputeTaskStatus status : COUNTED) {
+        counts.put(status, 0);
+      }
+    }
+
+    /** Counts a task that appeared ({@code from} null) or moved; returns the status before. */
+    String countTask(ComputeTaskStatus from, ComputeTaskStatus to, OffsetDateTime taskEnd) {
+      if (from == null) {
+        tasks++;
+      } else {
+        counts.merge(from, -1, Integer::sum);
+      }
+      counts.merge(to, 1, Integer::sum);
+      if (taskEnd != null && (lastTaskEndDate == null || taskEnd.isAfter(lastTaskEndDate))) {
+        lastTaskEndDate = taskEnd;
+      }
+      dirty = true;
+      return status;
+    }
+
+    /** Derives the plan at {@code now}; returns the status before. */
+    String derive(OffsetDateTime now) {
+      String before = status;
+      PlanState next =
+          PlanDerivation.next(
+              new PlanState(
+                  new Counts(
+                      tasks,
+                      counts.get(ComputeTaskStatus.STATUS_WAITING_FOR_BUILDER_SLOT),
+                      counts.get(ComputeTaskStatus.STATUS_BUILDING),
+                      counts.get(ComputeTaskStatus.STATUS_WAITING_FOR_PARENT_TASKS),
+                      counts.get(ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT),
+                      counts.get(ComputeTaskStatus.STATUS_EXECUTING),
+                      counts.get(ComputeTaskStatus.STATUS_DONE),
+                      counts.get(ComputeTaskStatus.STATUS_CANCELED),
+                      counts.get(ComputeTaskStatus.STATUS_FAILED)),
+                  cancelationDate,
+                  lastTaskEndDate,
+                  status,
+                  startDate,
+                  endDate),
+              now);
+      status = next.status();
+      startDate = next.startDate();
+      endDate = next.endDate();
+      dirty = true;
+      return before;
     }
   }
 
-  void insert(Connection db, String channel, ComputePlan plan, String creator) throws SQLException {
+  /** Inserts a new plan; returns its row, or null when it was already there. */
+  PlanRow insert(Connection db, String channel, ComputePlan plan, String creator)
+      throws SQLException {
     try (PreparedStatement insert =
         db.prepareStatement(
             "INSERT INTO compute_plans (key, channel, owner, name, tag, metadata, creation_date,"
@@ -50,53 +122,80 @@ public class PlanRepository {
       insert.setObject(9, plan.hasFailureDate() ? time(plan.getFailureDate()) : null);
       insert.setString(10, creator);
       insert.setString(11, PlanDerivation.CREATED);
-      insert.executeUpdate();
+      if (insert.executeUpdate() == 0) {
+        return null;
+      }
     }
+    PlanRow row = new PlanRow(plan.getKey());
+    row.name = plan.getName();
+    return row;
   }
 
-  /** Applies a plan update (name, cancelation) and derives the plan again. */
-  Transition update(Connection db, ComputePlan plan, OffsetDateTime at) throws SQLException {
-    try (PreparedStatement update =
+  /** The plan's row, locked until the transaction ends; null for an unknown plan. */
+  PlanRow load(Connection db, String key) throws SQLException {
+    try (PreparedStatement select =
         db.prepareStatement(
-            "UPDATE compute_plans SET name = ?, cancelation_date = ?, failure_date = ?"
-                + " WHERE key = ? RETURNING "
-                + STATE_COLUMNS)) {
-      update.setString(1, plan.getName());
-      update.setObject(2, plan.hasCancelationDate() ? time(plan.getCancelationDate()) : null);
-      update.setObject(3, plan.hasFailureDate() ? time(plan.getFailureDate()) : null);
-      update.setObject(4, uuid(plan.getKey()));
-      return derive(db, plan.getKey(), update, at);
+            "SELECT task_count, name, cancelation_date, failure_date, last_task_end_date, status,"
+                + " start_date, end_date"
+                + COUNT_COLUMNS
+                + " FROM compute_plans WHERE key = ? FOR UPDATE")) {
+      select.setObject(1, uuid(key));
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return null;
+        }
+        PlanRow plan = new PlanRow(key);
+        plan.tasks = row.getInt("task_count");
+        plan.name = row.getString("name");
+        plan.cancelationDate = row.getObject("cancelation_date", OffsetDateTime.class);
+        plan.failureDate = row.getObject("failure_date", OffsetDateTime.class);
+        plan.lastTaskEndDate = row.getObject("last_task_end_date", OffsetDateTime.class);
+        plan.status = row.getString("status");
+        plan.startDate = row.getObject("start_date", OffsetDateTime.class);
+        plan.endDate = row.getObject("end_date", OffsetDateTime.class);
+        for (ComputeTaskStatus status : COUNTED) {
+          plan.counts.put(status, row.getInt(PlanDerivation.COUNT_COLUMNS.get(status)));
+        }
+        return plan;
+      }
     }
   }
 
-  /**
-   * Counts a task that appeared ({@code from} null) or changed status, and derives the plan again.
-   * Returns null when the plan is unknown.
-   */
-  Transition countTask(
-      Connection db,
-      String planKey,
-      ComputeTaskStatus from,
-      ComputeTaskStatus to,
-      OffsetDateTime taskEnd,
-      OffsetDateTime at)
-      throws SQLException {
-    StringBuilder set = new StringBuilder("UPDATE compute_plans SET ");
-    if (from == null) {
-      set.append("task_count = task_count + 1, ");
-    } else {
-      String column = PlanDerivation.COUNT_COLUMNS.get(from);
-      set.append(column).append(" = ").append(column).append(" - 1, ");
+  /** Writes a changed row; the first failed task is looked up when the plan is FAILED. */
+  void store(Connection db, PlanRow plan) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE compute_plans SET task_count = ?, name = ?, cancelation_date = ?,"
+                + " failure_date = ?, last_task_end_date = ?, status = ?, start_date = ?,"
+                + " end_date = ?");
+    for (ComputeTaskStatus status : COUNTED) {
+      sql.append(", ").append(PlanDerivation.COUNT_COLUMNS.get(status)).append(" = ?");
     }
-    String column = PlanDerivation.COUNT_COLUMNS.get(to);
-    set.append(column).append(" = ").append(column).append(" + 1");
-    set.append(", last_task_end_date = greatest(last_task_end_date, ?)");
-    set.append(" WHERE key = ? RETURNING ").append(STATE_COLUMNS);
-    try (PreparedStatement update = db.prepareStatement(set.toString())) {
-      update.setObject(1, taskEnd, Types.TIMESTAMP_WITH_TIMEZONE);
-      update.setObject(2, uuid(planKey));
-      return derive(db, planKey, update, at);
+    sql.append(
+        ", failed_task_key = CASE WHEN ? AND failed_task_key IS NULL THEN"
+            + " (SELECT key FROM compute_tasks WHERE compute_plan_key = ?"
+            + " AND status = 'STATUS_FAILED' ORDER BY end_date, key LIMIT 1)"
+            + " ELSE failed_task_key END WHERE key = ?");
+    try (PreparedStatement update = db.prepareStatement(sql.toString())) {
+      int i = 1;
+      update.setInt(i++, plan.tasks);
+      update.setString(i++, plan.name);
+      update.setObject(i++, plan.cancelationDate, Types.TIMESTAMP_WITH_TIMEZONE);
+      update.setObject(i++, plan.failureDate, Types.TIMESTAMP_WITH_TIMEZONE);
+      update.setObject(i++, plan.lastTaskEndDate, Types.TIMESTAMP_WITH_TIMEZONE);
+      update.setString(i++, plan.status);
+      update.setObject(i++, plan.startDate, Types.TIMESTAMP_WITH_TIMEZONE);
+      update.setObject(i++, plan.endDate, Types.TIMESTAMP_WITH_TIMEZONE);
+      for (ComputeTaskStatus status : COUNTED) {
+        update.setInt(i++, plan.counts.get(status));
+      }
+      UUID key = uuid(plan.key);
+      update.setBoolean(i++, PlanDerivation.FAILED.equals(plan.status));
+      update.setObject(i++, key);
+      update.setObject(i, key);
+      update.executeUpdate();
     }
+    plan.dirty = false;
   }
 
   boolean hasTaskOn(Connection db, String planKey, String worker) throws SQLException {
@@ -109,58 +208,5 @@ public class PlanRepository {
         return rows.next();
       }
     }
-  }
-
-  private Transition derive(
-      Connection db, String planKey, PreparedStatement update, OffsetDateTime at)
-      throws SQLException {
-    PlanState before;
-    try (ResultSet row = update.executeQuery()) {
-      if (!row.next()) {
-        return null;
-      }
-      before = state(row);
-    }
-    PlanState after = PlanDerivation.next(before, at);
-    if (PlanDerivation.changed(before, after)) {
-      try (PreparedStatement write =
-          db.prepareStatement(
-              "UPDATE compute_plans SET status = ?, start_date = ?, end_date = ?,"
-                  + " failed_task_key = CASE WHEN ? AND failed_task_key IS NULL THEN"
-                  + " (SELECT key FROM compute_tasks WHERE compute_plan_key = ?"
-                  + " AND status = 'STATUS_FAILED' ORDER BY end_date, key LIMIT 1)"
-                  + " ELSE failed_task_key END WHERE key = ?")) {
-        UUID key = uuid(planKey);
-        write.setString(1, after.status());
-        write.setObject(2, after.startDate());
-        write.setObject(3, after.endDate());
-        write.setBoolean(4, PlanDerivation.FAILED.equals(after.status()));
-        write.setObject(5, key);
-        write.setObject(6, key);
-        write.executeUpdate();
-      }
-    }
-    return new Transition(before.status(), after.status());
-  }
-
-  private static PlanState state(ResultSet row) throws SQLException {
-    Counts counts =
-        new Counts(
-            row.getInt("task_count"),
-            row.getInt("waiting_builder_slot_count"),
-            row.getInt("building_count"),
-            row.getInt("waiting_parent_tasks_count"),
-            row.getInt("waiting_executor_slot_count"),
-            row.getInt("executing_count"),
-            row.getInt("done_count"),
-            row.getInt("canceled_count"),
-            row.getInt("failed_count"));
-    return new PlanState(
-        counts,
-        row.getObject("cancelation_date", OffsetDateTime.class),
-        row.getObject("last_task_end_date", OffsetDateTime.class),
-        row.getString("status"),
-        row.getObject("start_date", OffsetDateTime.class),
-        row.getObject("end_date", OffsetDateTime.class));
   }
 }

@@ -5,6 +5,8 @@ import static org.substra.node.event.projection.Rows.permission;
 import static org.substra.node.event.projection.Rows.time;
 import static org.substra.node.event.projection.Rows.uuid;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +22,7 @@ import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskOutput;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.ErrorType;
+import org.substra.node.orchestrator.protocol.Permissions;
 
 /** Queries of {@code compute_tasks} and their inputs and outputs. */
 @ApplicationScoped
@@ -35,19 +38,59 @@ public class TaskRepository {
   /** A task's status before an update, and its end date after it. */
   record StatusChange(ComputeTaskStatus before, OffsetDateTime endDate) {}
 
-  /** Inserts a task seen for the first time; false when it was already there. */
+  /** Inserts a task seen for the first time, with its inputs and outputs; false when known. */
   boolean insert(Connection db, String channel, ComputeTask task, OffsetDateTime at)
       throws SQLException {
     Map<String, String> metadata = new HashMap<>(task.getMetadataMap());
     String tag = metadata.remove(TAG_METADATA_KEY);
     ComputeTaskStatus status = task.getStatus();
+    JsonArray inputs = new JsonArray();
+    for (ComputeTaskInput in : task.getInputsList()) {
+      boolean parent = in.hasParentTaskOutput();
+      inputs.add(
+          new JsonObject()
+              .put("identifier", in.getIdentifier())
+              .put("asset_key", parent ? null : in.getAssetKey())
+              .put("parent_task_key", parent ? in.getParentTaskOutput().getParentTaskKey() : null)
+              .put(
+                  "parent_task_output_identifier",
+                  parent ? in.getParentTaskOutput().getOutputIdentifier() : null));
+    }
+    JsonArray outputs = new JsonArray();
+    for (Map.Entry<String, ComputeTaskOutput> out : task.getOutputsMap().entrySet()) {
+      Permissions permissions = out.getValue().getPermissions();
+      outputs.add(
+          new JsonObject()
+              .put("identifier", out.getKey())
+              .put("process_public", permissions.getProcess().getPublic())
+              .put("process_ids", new JsonArray(permissions.getProcess().getAuthorizedIdsList()))
+              .put("download_public", permissions.getDownload().getPublic())
+              .put("download_ids", new JsonArray(permissions.getDownload().getAuthorizedIdsList()))
+              .put("transient", out.getValue().getTransient()));
+    }
+    // One round trip for the task, its inputs and its outputs: the projection's hot path.
     try (PreparedStatement insert =
         db.prepareStatement(
-            "INSERT INTO compute_tasks (key, channel, compute_plan_key, function_key, owner,"
-                + " worker, rank, status, tag, metadata, logs_public, logs_authorized_ids,"
-                + " creation_date, start_date, end_date, error_type)"
+            "WITH task AS (INSERT INTO compute_tasks (key, channel, compute_plan_key,"
+                + " function_key, owner, worker, rank, status, tag, metadata, logs_public,"
+                + " logs_authorized_ids, creation_date, start_date, end_date, error_type)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (key) DO NOTHING")) {
+                + " ON CONFLICT (key) DO NOTHING RETURNING key),"
+                + " inputs AS (INSERT INTO compute_task_inputs (compute_task_key, position,"
+                + " identifier, asset_key, parent_task_key, parent_task_output_identifier)"
+                + " SELECT task.key, i.position - 1, i.input->>'identifier',"
+                + " (i.input->>'asset_key')::uuid, (i.input->>'parent_task_key')::uuid,"
+                + " i.input->>'parent_task_output_identifier'"
+                + " FROM task, jsonb_array_elements(?::jsonb) WITH ORDINALITY AS i(input, position)),"
+                + " outputs AS (INSERT INTO compute_task_outputs (compute_task_key, identifier,"
+                + " process_public, process_authorized_ids, download_public,"
+                + " download_authorized_ids, transient)"
+                + " SELECT task.key, o->>'identifier', (o->>'process_public')::boolean,"
+                + " ARRAY(SELECT jsonb_array_elements_text(o->'process_ids')),"
+                + " (o->>'download_public')::boolean,"
+                + " ARRAY(SELECT jsonb_array_elements_text(o->'download_ids')),"
+                + " (o->>'transient')::boolean FROM task, jsonb_array_elements(?::jsonb) o)"
+                + " SELECT count(*) FROM task")) {
       int i = 1;
       insert.setObject(i++, uuid(task.getKey()));
       insert.setString(i++, channel);
@@ -66,44 +109,13 @@ public class TaskRepository {
           status == ComputeTaskStatus.STATUS_EXECUTING ? at : null,
           Types.TIMESTAMP_WITH_TIMEZONE);
       insert.setObject(i++, FINAL.contains(status) ? at : null, Types.TIMESTAMP_WITH_TIMEZONE);
-      insert.setString(i, status == ComputeTaskStatus.STATUS_FAILED ? provisionalError() : null);
-      if (insert.executeUpdate() == 0) {
-        return false;
+      insert.setString(i++, status == ComputeTaskStatus.STATUS_FAILED ? provisionalError() : null);
+      insert.setString(i++, inputs.encode());
+      insert.setString(i, outputs.encode());
+      try (ResultSet inserted = insert.executeQuery()) {
+        return inserted.next() && inserted.getLong(1) == 1;
       }
     }
-    try (PreparedStatement input =
-        db.prepareStatement(
-            "INSERT INTO compute_task_inputs (compute_task_key, position, identifier, asset_key,"
-                + " parent_task_key, parent_task_output_identifier) VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (int position = 0; position < task.getInputsCount(); position++) {
-        ComputeTaskInput in = task.getInputs(position);
-        input.setObject(1, uuid(task.getKey()));
-        input.setInt(2, position);
-        input.setString(3, in.getIdentifier());
-        boolean parent = in.hasParentTaskOutput();
-        input.setObject(4, parent ? null : uuid(in.getAssetKey()));
-        input.setObject(5, parent ? uuid(in.getParentTaskOutput().getParentTaskKey()) : null);
-        input.setString(6, parent ? in.getParentTaskOutput().getOutputIdentifier() : null);
-        input.addBatch();
-      }
-      input.executeBatch();
-    }
-    try (PreparedStatement output =
-        db.prepareStatement(
-            "INSERT INTO compute_task_outputs (compute_task_key, identifier, process_public,"
-                + " process_authorized_ids, download_public, download_authorized_ids, transient)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (Map.Entry<String, ComputeTaskOutput> out : task.getOutputsMap().entrySet()) {
-        output.setObject(1, uuid(task.getKey()));
-        output.setString(2, out.getKey());
-        int i = permission(output, 3, out.getValue().getPermissions().getProcess());
-        i = permission(output, i, out.getValue().getPermissions().getDownload());
-        output.setBoolean(i, out.getValue().getTransient());
-        output.addBatch();
-      }
-      output.executeBatch();
-    }
-    return true;
   }
 
   /**
