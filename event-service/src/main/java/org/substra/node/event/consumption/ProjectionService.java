@@ -67,6 +67,11 @@ public class ProjectionService {
         Map<String, Progress> current = progress.lock(db, channels);
         Map<String, ReceivedEvent> applied = new HashMap<>();
         ProjectionBatch batch = projector.begin();
+        List<org.substra.node.orchestrator.protocol.Event> ahead = new java.util.ArrayList<>();
+        for (int k = from; k < events.size(); k++) {
+          ahead.add(events.get(k).event());
+        }
+        projector.prefetch(db, batch, ahead);
         int i = from;
         boolean gap = false;
         for (; i < events.size(); i++) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.substra.node.event.projection.ProjectionBatch;
 
 /** Queries of the outbox table {@code work_outbox}. */
 @ApplicationScoped
@@ -16,17 +17,19 @@ public class WorkOutbox {
   public record Pending(String id, String kind, String routingKey, String body) {}
 
   /** Records {@code message} in the caller's transaction; a message already recorded is kept. */
-  public void record(Connection db, WorkMessage message) throws SQLException {
-    try (PreparedStatement insert =
-        db.prepareStatement(
+  public void record(Connection db, ProjectionBatch batch, WorkMessage message)
+      throws SQLException {
+    PreparedStatement insert =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.WORK,
             "INSERT INTO work_outbox (id, kind, routing_key, body) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO NOTHING")) {
-      insert.setString(1, message.id());
-      insert.setString(2, message.kind().wireName());
-      insert.setString(3, message.routingKey());
-      insert.setString(4, message.body().encode());
-      insert.executeUpdate();
-    }
+                + " ON CONFLICT (id) DO NOTHING");
+    insert.setString(1, message.id());
+    insert.setString(2, message.kind().wireName());
+    insert.setString(3, message.routingKey());
+    insert.setString(4, message.body().encode());
+    insert.addBatch();
   }
 
   List<Pending> unpublished(Connection db, int limit) throws SQLException {

@@ -6,6 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.substra.node.event.config.EventConfig;
 import org.substra.node.event.dispatch.WorkOutbox;
 import org.substra.node.event.dispatch.WorkRouting;
@@ -56,8 +59,21 @@ public class EventProjector {
     return new ProjectionBatch();
   }
 
+  /** Reads at once the tasks that {@code events} are about, when the read model has them. */
+  public void prefetch(Connection db, ProjectionBatch batch, List<Event> events)
+      throws SQLException {
+    Set<String> keys = new HashSet<>();
+    for (Event event : events) {
+      if (event.hasComputeTask() && !batch.tasks.containsKey(event.getComputeTask().getKey())) {
+        keys.add(event.getComputeTask().getKey());
+      }
+    }
+    batch.tasks.putAll(tasks.load(db, keys));
+  }
+
   /** Writes what {@code batch} kept in memory; call before committing. */
   public void finish(Connection db, ProjectionBatch batch) throws SQLException {
+    flushTasks(db, batch);
     for (PlanRepository.PlanRow plan : batch.plans.values()) {
       if (plan.dirty) {
         plans.store(db, plan);
@@ -72,22 +88,22 @@ public class EventProjector {
     OffsetDateTime at = time(event.getTimestamp());
     switch (event.getAssetCase()) {
       case ORGANIZATION -> assets.organization(db, channel, event.getOrganization());
-      case FUNCTION -> function(db, event, event.getFunction());
+      case FUNCTION -> function(db, batch, event, event.getFunction());
       case DATA_MANAGER -> assets.dataManager(db, channel, event.getDataManager());
       case DATA_SAMPLE -> assets.dataSample(db, channel, event.getDataSample());
       case COMPUTE_PLAN -> plan(db, batch, event, event.getComputePlan(), at);
       case COMPUTE_TASK -> task(db, batch, event, event.getComputeTask(), at);
       case MODEL -> {
         if (event.getEventKind() == EventKind.EVENT_ASSET_DISABLED) {
-          outputs.disableModel(db, event.getModel().getKey());
+          outputs.disableModel(db, batch, event.getModel().getKey());
         } else {
-          outputs.model(db, channel, event.getModel());
+          outputs.model(db, batch, channel, event.getModel());
         }
       }
-      case PERFORMANCE -> outputs.performance(db, channel, event.getPerformance());
+      case PERFORMANCE -> outputs.performance(db, batch, channel, event.getPerformance());
       case COMPUTE_TASK_OUTPUT_ASSET ->
-          outputs.outputAsset(db, event.getComputeTaskOutputAsset(), position);
-      case FAILURE_REPORT -> failureReport(db, channel, event.getFailureReport());
+          outputs.outputAsset(db, batch, event.getComputeTaskOutputAsset(), position);
+      case FAILURE_REPORT -> failureReport(db, batch, channel, event.getFailureReport());
       case PROFILING_STEP -> assets.profilingStep(db, channel, event.getProfilingStep());
       case ASSET_NOT_SET ->
           throw new IllegalArgumentException(
@@ -95,11 +111,12 @@ public class EventProjector {
     }
   }
 
-  private void function(Connection db, Event event, Function function) throws SQLException {
+  private void function(Connection db, ProjectionBatch batch, Event event, Function function)
+      throws SQLException {
     assets.function(db, event.getChannel(), function);
     if (function.getStatus() == FunctionStatus.FUNCTION_STATUS_WAITING
         && mspId.equals(function.getOwner())) {
-      outbox.record(db, routing.build(event.getChannel(), function, event.getId()));
+      outbox.record(db, batch, routing.build(event.getChannel(), function, event.getId()));
     }
   }
 
@@ -121,7 +138,7 @@ public class EventProjector {
     row.cancelationDate = plan.hasCancelationDate() ? time(plan.getCancelationDate()) : null;
     row.failureDate = plan.hasFailureDate() ? time(plan.getFailureDate()) : null;
     String before = row.derive(at);
-    onPlanTransition(db, event, row, before);
+    onPlanTransition(db, batch, event, row, before);
   }
 
   private PlanRepository.PlanRow insertPlan(
@@ -151,47 +168,64 @@ public class EventProjector {
       Connection db, ProjectionBatch batch, Event event, ComputeTask task, OffsetDateTime at)
       throws SQLException {
     ComputeTaskStatus status = task.getStatus();
-    TaskRepository.StatusChange change =
-        event.getEventKind() == EventKind.EVENT_ASSET_CREATED
-            ? null
-            : tasks.updateStatus(db, task, at);
+    TaskRepository.TaskRow row = batch.tasks.get(task.getKey());
     ComputeTaskStatus from = null;
-    OffsetDateTime end = null;
     boolean counted = false;
-    if (change == null) {
+    if (row == null) {
       // A creation, or an update of a task this read model never saw: its snapshot is complete
       // enough to start from.
-      counted = tasks.insert(db, event.getChannel(), task, at);
-      end = TaskRepository.FINAL.contains(status) ? at : null;
-    } else if (change.before() != status) {
+      row = tasks.insert(db, batch, event.getChannel(), task, at);
+      batch.tasks.put(task.getKey(), row);
       counted = true;
-      from = change.before();
-      end = change.endDate();
+    } else if (row.status != status) {
+      from = row.status;
+      row.moveTo(status, at);
+      counted = true;
     }
     if (counted) {
       PlanRepository.PlanRow plan = plan(db, batch, task.getComputePlanKey());
       if (plan != null) {
-        plan.countTask(from, status, end);
-        onPlanTransition(db, event, plan, plan.derive(at));
+        plan.countTask(from, status, row.endDate);
+        onPlanTransition(db, batch, event, plan, plan.derive(at));
       }
     }
     if (status == ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT
         && mspId.equals(task.getWorker())) {
-      outbox.record(db, routing.task(event.getChannel(), task, event.getId()));
+      outbox.record(db, batch, routing.task(event.getChannel(), task, event.getId()));
     }
   }
 
   private void onPlanTransition(
-      Connection db, Event event, PlanRepository.PlanRow plan, String before) throws SQLException {
+      Connection db, ProjectionBatch batch, Event event, PlanRepository.PlanRow plan, String before)
+      throws SQLException {
     if (PlanDerivation.terminal(plan.status)
         && !PlanDerivation.terminal(before)
-        && plans.hasTaskOn(db, plan.key, mspId)) {
-      outbox.record(db, routing.cancel(event.getChannel(), plan.key, plan.status, event.getId()));
+        && hasTaskOn(db, batch, plan.key)) {
+      outbox.record(
+          db, batch, routing.cancel(event.getChannel(), plan.key, plan.status, event.getId()));
     }
   }
 
-  private void failureReport(Connection db, String channel, FailureReport report)
+  private boolean hasTaskOn(Connection db, ProjectionBatch batch, String planKey)
       throws SQLException {
+    for (TaskRepository.TaskRow task : batch.tasks.values()) {
+      if (task.planKey.equals(planKey) && mspId.equals(task.worker)) {
+        return true;
+      }
+    }
+    return plans.hasTaskOn(db, planKey, mspId);
+  }
+
+  private void flushTasks(Connection db, ProjectionBatch batch) throws SQLException {
+    batch.flushDeferred();
+    tasks.store(db, batch.tasks.values());
+  }
+
+  private void failureReport(
+      Connection db, ProjectionBatch batch, String channel, FailureReport report)
+      throws SQLException {
+    // It updates task rows: they must be written first.
+    flushTasks(db, batch);
     outputs.failureReport(db, channel, report);
     tasks.recordFailure(
         db,

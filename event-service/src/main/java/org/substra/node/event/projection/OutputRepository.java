@@ -18,13 +18,17 @@ import org.substra.node.orchestrator.protocol.Performance;
 @ApplicationScoped
 public class OutputRepository {
 
-  void model(Connection db, String channel, Model model) throws SQLException {
-    try (PreparedStatement insert =
-        db.prepareStatement(
+  void model(Connection db, ProjectionBatch batch, String channel, Model model)
+      throws SQLException {
+    PreparedStatement insert =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.ASSETS,
             "INSERT INTO models (key, channel, compute_task_key, owner, address_checksum, address,"
                 + " process_public, process_authorized_ids, download_public,"
                 + " download_authorized_ids, creation_date)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING");
+    {
       int i = 1;
       insert.setObject(i++, uuid(model.getKey()));
       insert.setString(i++, channel);
@@ -35,25 +39,30 @@ public class OutputRepository {
       i = permission(insert, i, model.getPermissions().getProcess());
       i = permission(insert, i, model.getPermissions().getDownload());
       insert.setObject(i, time(model.getCreationDate()));
-      insert.executeUpdate();
+      insert.addBatch();
     }
   }
 
-  void disableModel(Connection db, String modelKey) throws SQLException {
-    try (PreparedStatement update =
-        db.prepareStatement(
-            "UPDATE models SET address = NULL, address_checksum = NULL WHERE key = ?")) {
-      update.setObject(1, uuid(modelKey));
-      update.executeUpdate();
-    }
+  void disableModel(Connection db, ProjectionBatch batch, String modelKey) throws SQLException {
+    PreparedStatement update =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.ASSET_UPDATES,
+            "UPDATE models SET address = NULL, address_checksum = NULL WHERE key = ?");
+    update.setObject(1, uuid(modelKey));
+    update.addBatch();
   }
 
-  void performance(Connection db, String channel, Performance performance) throws SQLException {
-    try (PreparedStatement insert =
-        db.prepareStatement(
+  void performance(Connection db, ProjectionBatch batch, String channel, Performance performance)
+      throws SQLException {
+    PreparedStatement insert =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.ASSETS,
             "INSERT INTO performances (compute_task_key, compute_task_output_identifier, channel,"
                 + " performance_value, creation_date) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
+                + " ON CONFLICT DO NOTHING");
+    {
       insert.setObject(1, uuid(performance.getComputeTaskKey()));
       insert.setString(2, performance.getComputeTaskOutputIdentifier());
       insert.setString(3, channel);
@@ -61,15 +70,19 @@ public class OutputRepository {
       // 0.8700000047683716).
       insert.setDouble(4, Double.parseDouble(Float.toString(performance.getPerformanceValue())));
       insert.setObject(5, time(performance.getCreationDate()));
-      insert.executeUpdate();
+      insert.addBatch();
     }
   }
 
-  void outputAsset(Connection db, ComputeTaskOutputAsset asset, long position) throws SQLException {
+  void outputAsset(
+      Connection db, ProjectionBatch batch, ComputeTaskOutputAsset asset, long position)
+      throws SQLException {
     boolean model = asset.getAssetKind() == AssetKind.ASSET_MODEL;
     // A model learns which output it fills from this event: one round trip for both writes.
-    try (PreparedStatement insert =
-        db.prepareStatement(
+    PreparedStatement insert =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.ASSET_LINKS,
             model
                 ? "WITH asset AS (INSERT INTO compute_task_output_assets (compute_task_key,"
                     + " identifier, asset_kind, asset_key, position) VALUES (?, ?, ?, ?, ?)"
@@ -77,7 +90,8 @@ public class OutputRepository {
                     + " UPDATE models SET compute_task_output_identifier = ? WHERE key = ?"
                 : "INSERT INTO compute_task_output_assets (compute_task_key, identifier,"
                     + " asset_kind, asset_key, position) VALUES (?, ?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING")) {
+                    + " ON CONFLICT DO NOTHING");
+    {
       insert.setObject(1, uuid(asset.getComputeTaskKey()));
       insert.setString(2, asset.getComputeTaskOutputIdentifier());
       insert.setString(3, asset.getAssetKind().name());
@@ -87,7 +101,7 @@ public class OutputRepository {
         insert.setString(6, asset.getComputeTaskOutputIdentifier());
         insert.setObject(7, uuid(asset.getAssetKey()));
       }
-      insert.executeUpdate();
+      insert.addBatch();
     }
   }
 

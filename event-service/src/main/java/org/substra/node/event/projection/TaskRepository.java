@@ -35,11 +35,98 @@ public class TaskRepository {
           ComputeTaskStatus.STATUS_CANCELED,
           ComputeTaskStatus.STATUS_FAILED);
 
-  /** A task's status before an update, and its end date after it. */
-  record StatusChange(ComputeTaskStatus before, OffsetDateTime endDate) {}
+  /** A task's row as this transaction changes it (the columns status changes touch). */
+  static final class TaskRow {
+    final String key;
+    final String planKey;
+    final String worker;
+    ComputeTaskStatus status;
+    OffsetDateTime startDate;
+    OffsetDateTime endDate;
+    boolean dirty;
 
-  /** Inserts a task seen for the first time, with its inputs and outputs; false when known. */
-  boolean insert(Connection db, String channel, ComputeTask task, OffsetDateTime at)
+    TaskRow(String key, String planKey, String worker, ComputeTaskStatus status) {
+      this.key = key;
+      this.planKey = planKey;
+      this.worker = worker;
+      this.status = status;
+    }
+
+    /** Moves to {@code to} at {@code at}: start at the first EXECUTING, end at the first final. */
+    void moveTo(ComputeTaskStatus to, OffsetDateTime at) {
+      status = to;
+      if (to == ComputeTaskStatus.STATUS_EXECUTING && startDate == null) {
+        startDate = at;
+      }
+      if (FINAL.contains(to) && endDate == null) {
+        endDate = at;
+      }
+      dirty = true;
+    }
+  }
+
+  /** The known rows among {@code keys}, locked until the transaction ends. */
+  Map<String, TaskRow> load(Connection db, java.util.Collection<String> keys) throws SQLException {
+    Map<String, TaskRow> rows = new HashMap<>();
+    if (keys.isEmpty()) {
+      return rows;
+    }
+    try (PreparedStatement select =
+        db.prepareStatement(
+            "SELECT key::text, compute_plan_key::text, worker, status, start_date, end_date"
+                + " FROM compute_tasks WHERE key = ANY (?::uuid[]) FOR UPDATE")) {
+      select.setArray(1, db.createArrayOf("text", keys.toArray()));
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          TaskRow task =
+              new TaskRow(
+                  row.getString(1),
+                  row.getString(2),
+                  row.getString(3),
+                  ComputeTaskStatus.valueOf(row.getString(4)));
+          task.startDate = row.getObject(5, OffsetDateTime.class);
+          task.endDate = row.getObject(6, OffsetDateTime.class);
+          rows.put(task.key, task);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Writes the changed rows, in one batch. */
+  void store(Connection db, java.util.Collection<TaskRow> rows) throws SQLException {
+    try (PreparedStatement update =
+        db.prepareStatement(
+            "UPDATE compute_tasks SET status = ?, start_date = ?, end_date = ?,"
+                + " error_type = CASE WHEN ? THEN coalesce(error_type, ?) ELSE error_type END"
+                + " WHERE key = ?")) {
+      boolean any = false;
+      for (TaskRow row : rows) {
+        if (!row.dirty) {
+          continue;
+        }
+        update.setString(1, row.status.name());
+        update.setObject(2, row.startDate, Types.TIMESTAMP_WITH_TIMEZONE);
+        update.setObject(3, row.endDate, Types.TIMESTAMP_WITH_TIMEZONE);
+        update.setBoolean(4, row.status == ComputeTaskStatus.STATUS_FAILED);
+        update.setString(5, provisionalError());
+        update.setObject(6, uuid(row.key));
+        update.addBatch();
+        row.dirty = false;
+        any = true;
+      }
+      if (any) {
+        update.executeBatch();
+      }
+    }
+  }
+
+  /**
+   * Inserts a task this read model does not have, with its inputs and outputs, when the batch
+   * flushes; returns its row.
+   */
+  TaskRow insert(
+      Connection db, ProjectionBatch batch, String channel, ComputeTask task, OffsetDateTime at)
       throws SQLException {
     Map<String, String> metadata = new HashMap<>(task.getMetadataMap());
     String tag = metadata.remove(TAG_METADATA_KEY);
@@ -69,8 +156,10 @@ public class TaskRepository {
               .put("transient", out.getValue().getTransient()));
     }
     // One round trip for the task, its inputs and its outputs: the projection's hot path.
-    try (PreparedStatement insert =
-        db.prepareStatement(
+    PreparedStatement insert =
+        batch.defer(
+            db,
+            ProjectionBatch.Stage.TASKS,
             "WITH task AS (INSERT INTO compute_tasks (key, channel, compute_plan_key,"
                 + " function_key, owner, worker, rank, status, tag, metadata, logs_public,"
                 + " logs_authorized_ids, creation_date, start_date, end_date, error_type)"
@@ -81,74 +170,45 @@ public class TaskRepository {
                 + " SELECT task.key, i.position - 1, i.input->>'identifier',"
                 + " (i.input->>'asset_key')::uuid, (i.input->>'parent_task_key')::uuid,"
                 + " i.input->>'parent_task_output_identifier'"
-                + " FROM task, jsonb_array_elements(?::jsonb) WITH ORDINALITY AS i(input, position)),"
-                + " outputs AS (INSERT INTO compute_task_outputs (compute_task_key, identifier,"
+                + " FROM task, jsonb_array_elements(?::jsonb) WITH ORDINALITY AS i(input, position))"
+                + " INSERT INTO compute_task_outputs (compute_task_key, identifier,"
                 + " process_public, process_authorized_ids, download_public,"
                 + " download_authorized_ids, transient)"
                 + " SELECT task.key, o->>'identifier', (o->>'process_public')::boolean,"
                 + " ARRAY(SELECT jsonb_array_elements_text(o->'process_ids')),"
                 + " (o->>'download_public')::boolean,"
                 + " ARRAY(SELECT jsonb_array_elements_text(o->'download_ids')),"
-                + " (o->>'transient')::boolean FROM task, jsonb_array_elements(?::jsonb) o)"
-                + " SELECT count(*) FROM task")) {
-      int i = 1;
-      insert.setObject(i++, uuid(task.getKey()));
-      insert.setString(i++, channel);
-      insert.setObject(i++, uuid(task.getComputePlanKey()));
-      insert.setObject(i++, uuid(task.getFunctionKey()));
-      insert.setString(i++, task.getOwner());
-      insert.setString(i++, task.getWorker());
-      insert.setInt(i++, task.getRank());
-      insert.setString(i++, status.name());
-      insert.setString(i++, tag == null ? "" : tag);
-      insert.setString(i++, json(metadata));
-      i = permission(insert, i, task.getLogsPermission());
-      insert.setObject(i++, time(task.getCreationDate()));
-      insert.setObject(
-          i++,
-          status == ComputeTaskStatus.STATUS_EXECUTING ? at : null,
-          Types.TIMESTAMP_WITH_TIMEZONE);
-      insert.setObject(i++, FINAL.contains(status) ? at : null, Types.TIMESTAMP_WITH_TIMEZONE);
-      insert.setString(i++, status == ComputeTaskStatus.STATUS_FAILED ? provisionalError() : null);
-      insert.setString(i++, inputs.encode());
-      insert.setString(i, outputs.encode());
-      try (ResultSet inserted = insert.executeQuery()) {
-        return inserted.next() && inserted.getLong(1) == 1;
-      }
+                + " (o->>'transient')::boolean FROM task, jsonb_array_elements(?::jsonb) o");
+    int i = 1;
+    insert.setObject(i++, uuid(task.getKey()));
+    insert.setString(i++, channel);
+    insert.setObject(i++, uuid(task.getComputePlanKey()));
+    insert.setObject(i++, uuid(task.getFunctionKey()));
+    insert.setString(i++, task.getOwner());
+    insert.setString(i++, task.getWorker());
+    insert.setInt(i++, task.getRank());
+    insert.setString(i++, status.name());
+    insert.setString(i++, tag == null ? "" : tag);
+    insert.setString(i++, json(metadata));
+    i = permission(insert, i, task.getLogsPermission());
+    insert.setObject(i++, time(task.getCreationDate()));
+    insert.setObject(
+        i++,
+        status == ComputeTaskStatus.STATUS_EXECUTING ? at : null,
+        Types.TIMESTAMP_WITH_TIMEZONE);
+    insert.setObject(i++, FINAL.contains(status) ? at : null, Types.TIMESTAMP_WITH_TIMEZONE);
+    insert.setString(i++, status == ComputeTaskStatus.STATUS_FAILED ? provisionalError() : null);
+    insert.setString(i++, inputs.encode());
+    insert.setString(i, outputs.encode());
+    insert.addBatch();
+    TaskRow row = new TaskRow(task.getKey(), task.getComputePlanKey(), task.getWorker(), status);
+    if (status == ComputeTaskStatus.STATUS_EXECUTING) {
+      row.startDate = at;
     }
-  }
-
-  /**
-   * Moves a known task to the status of {@code task}, dating its start (first EXECUTING) and end
-   * (first final status) at {@code at}. Returns null for an unknown task.
-   */
-  StatusChange updateStatus(Connection db, ComputeTask task, OffsetDateTime at)
-      throws SQLException {
-    ComputeTaskStatus status = task.getStatus();
-    try (PreparedStatement update =
-        db.prepareStatement(
-            "UPDATE compute_tasks t SET status = ?,"
-                + " start_date = CASE WHEN ? THEN coalesce(t.start_date, ?) ELSE t.start_date END,"
-                + " end_date = CASE WHEN ? THEN coalesce(t.end_date, ?) ELSE t.end_date END,"
-                + " error_type = CASE WHEN ? THEN coalesce(t.error_type, ?) ELSE t.error_type END"
-                + " FROM (SELECT key, status FROM compute_tasks WHERE key = ? FOR UPDATE) old"
-                + " WHERE t.key = old.key RETURNING old.status, t.end_date")) {
-      update.setString(1, status.name());
-      update.setBoolean(2, status == ComputeTaskStatus.STATUS_EXECUTING);
-      update.setObject(3, at);
-      update.setBoolean(4, FINAL.contains(status));
-      update.setObject(5, at);
-      update.setBoolean(6, status == ComputeTaskStatus.STATUS_FAILED);
-      update.setString(7, provisionalError());
-      update.setObject(8, uuid(task.getKey()));
-      try (ResultSet row = update.executeQuery()) {
-        if (!row.next()) {
-          return null;
-        }
-        return new StatusChange(
-            ComputeTaskStatus.valueOf(row.getString(1)), row.getObject(2, OffsetDateTime.class));
-      }
+    if (FINAL.contains(status)) {
+      row.endDate = at;
     }
+    return row;
   }
 
   /** Copies a failure report onto the failed task, or onto the failed tasks of a function. */
