@@ -1,0 +1,59 @@
+package org.substra.node.event.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.substra.node.testing.LocalInfrastructure;
+
+/** A direct connection to the test vhost, for what the tests do to queues behind the service. */
+public final class Broker implements AutoCloseable {
+
+  private final Connection connection;
+  private final Channel channel;
+
+  public Broker() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
+    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
+    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
+    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
+    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
+    try {
+      connection = factory.newConnection("event-service-tests");
+      channel = connection.createChannel();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Deletes the queues these tests own (leftovers of an earlier run). */
+  public void deleteQueues(String... queues) throws IOException {
+    for (String queue : queues) {
+      channel.queueDelete(queue);
+    }
+  }
+
+  /** Takes every message waiting in {@code queue}. */
+  public List<GetResponse> drain(String queue) throws IOException {
+    List<GetResponse> messages = new ArrayList<>();
+    for (GetResponse message = channel.basicGet(queue, true);
+        message != null;
+        message = channel.basicGet(queue, true)) {
+      messages.add(message);
+    }
+    return messages;
+  }
+
+  @Override
+  public void close() throws IOException {
+    connection.abort(1000);
+  }
+}
