@@ -5,7 +5,8 @@
 # - QueryTasks on one plan, pages of 100, with 100 000 tasks in the database (target p95 < 10 ms);
 # - publication lag, commit → delivery from RabbitMQ, at 500 events/s (target p99 < 20 ms).
 # Sizes: BENCH_TASKS (10000, the measured plan), BENCH_BATCH (400), BENCH_TOTAL_TASKS (100000 in the
-# database for QueryTasks), BENCH_QUERIES (2000), BENCH_EVENT_RATE (500/s), BENCH_EVENT_SECONDS (10).
+# database for QueryTasks), BENCH_QUERIES (2000), BENCH_EVENT_RATE (500/s), BENCH_EVENT_SECONDS (10),
+# BENCH_EVENTS_PER_WRITE (1; above 1 the lag is also measured with that many events per transaction).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./node infra >/dev/null

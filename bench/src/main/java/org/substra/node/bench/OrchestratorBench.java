@@ -1,5 +1,7 @@
 package org.substra.node.bench;
 
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.AssetKind;
@@ -26,6 +29,8 @@ import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
+import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
+import org.substra.node.orchestrator.protocol.DataSampleServiceGrpc;
 import org.substra.node.orchestrator.protocol.Event;
 import org.substra.node.orchestrator.protocol.FunctionAction;
 import org.substra.node.orchestrator.protocol.FunctionInput;
@@ -34,6 +39,8 @@ import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.NewComputePlan;
 import org.substra.node.orchestrator.protocol.NewComputeTask;
 import org.substra.node.orchestrator.protocol.NewComputeTaskOutput;
+import org.substra.node.orchestrator.protocol.NewDataManager;
+import org.substra.node.orchestrator.protocol.NewDataSample;
 import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewPermissions;
 import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
@@ -41,6 +48,7 @@ import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.QueryTasksParam;
+import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.TaskQueryFilter;
@@ -66,6 +74,7 @@ public final class OrchestratorBench {
     int queries = Integer.parseInt(env("BENCH_QUERIES", "2000"));
     int rate = Integer.parseInt(env("BENCH_EVENT_RATE", "500"));
     int seconds = Integer.parseInt(env("BENCH_EVENT_SECONDS", "10"));
+    int perTransaction = Integer.parseInt(env("BENCH_EVENTS_PER_WRITE", "1"));
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress(
                 env("BENCH_ORCHESTRATOR_HOST", "127.0.0.1"),
@@ -84,7 +93,10 @@ public final class OrchestratorBench {
       }
       System.out.printf("(%d tasks of this run in the database)%n", total);
       queryTasks(channel, plan, queries);
-      publicationLag(channel, rate, seconds);
+      publicationLag(channel, rate, seconds, 1);
+      if (perTransaction > 1) {
+        publicationLag(channel, rate, seconds, perTransaction);
+      }
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -238,7 +250,7 @@ public final class OrchestratorBench {
    * several in flight): the lag is from each rpc's answer (its commit) to the event's delivery from
    * RabbitMQ.
    */
-  private static void publicationLag(ManagedChannel channel, int rate, int seconds)
+  private static void publicationLag(ManagedChannel channel, int rate, int seconds, int perWrite)
       throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(env("BENCH_RABBITMQ_HOST", "127.0.0.1"));
@@ -259,28 +271,63 @@ public final class OrchestratorBench {
           };
       rabbit.basicConsume(queue, true, deliver, tag -> {});
       var profiling = as(ProfilingServiceGrpc.newFutureStub(channel));
+      var samples = as(DataSampleServiceGrpc.newFutureStub(channel));
+      String dataManager = perWrite > 1 ? dataManager(channel) : null;
       List<String> keys = new ArrayList<>();
-      long period = TimeUnit.SECONDS.toNanos(1) / rate;
+      int writes = count / perWrite;
+      long period = TimeUnit.SECONDS.toNanos(1) * perWrite / rate;
       long start = System.nanoTime();
-      CountDownLatch answered = new CountDownLatch(count);
-      for (int i = 0; i < count; i++) {
+      CountDownLatch answered = new CountDownLatch(writes);
+      AtomicInteger failed = new AtomicInteger();
+      for (int i = 0; i < writes; i++) {
         long due = start + i * period;
         long wait = due - System.nanoTime();
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        String key = UUID.randomUUID().toString();
-        keys.add(key);
-        profiling
-            .registerProfilingStep(
-                ProfilingStep.newBuilder().setAssetKey(key).setStep("bench").setDuration(1).build())
-            .addListener(
-                () -> {
-                  committed.put(key, System.nanoTime());
-                  answered.countDown();
-                },
-                Runnable::run);
+        List<String> written = new ArrayList<>();
+        for (int j = 0; j < perWrite; j++) {
+          written.add(UUID.randomUUID().toString());
+        }
+        keys.addAll(written);
+        FutureCallback<Object> done =
+            new FutureCallback<>() {
+              @Override
+              public void onSuccess(Object answer) {
+                long now = System.nanoTime();
+                written.forEach(key -> committed.put(key, now));
+                answered.countDown();
+              }
+
+              @Override
+              public void onFailure(Throwable failure) {
+                failed.incrementAndGet();
+                answered.countDown();
+              }
+            };
+        if (perWrite == 1) {
+          Futures.addCallback(
+              profiling.registerProfilingStep(
+                  ProfilingStep.newBuilder()
+                      .setAssetKey(written.get(0))
+                      .setStep("bench")
+                      .setDuration(1)
+                      .build()),
+              done,
+              Runnable::run);
+        } else {
+          RegisterDataSamplesParam.Builder batch = RegisterDataSamplesParam.newBuilder();
+          written.forEach(
+              key ->
+                  batch.addSamples(
+                      NewDataSample.newBuilder()
+                          .setKey(key)
+                          .addDataManagerKeys(dataManager)
+                          .setChecksum("0".repeat(64))));
+          Futures.addCallback(samples.registerDataSamples(batch.build()), done, Runnable::run);
+        }
       }
+      count = keys.size();
       answered.await(60, TimeUnit.SECONDS);
       double achieved = committed.size() / ((System.nanoTime() - start) / 1e9);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -292,7 +339,9 @@ public final class OrchestratorBench {
       for (int i = 0; i < count; i++) {
         Long at = received.get(keys.get(i));
         Long done = committed.get(keys.get(i));
-        if (at == null || done == null) {
+        if (done == null) {
+          micros[i] = -1;
+        } else if (at == null) {
           missing++;
           micros[i] = Long.MAX_VALUE / 2;
         } else {
@@ -300,14 +349,30 @@ public final class OrchestratorBench {
         }
       }
       System.out.printf(
-          "Publication lag (commit → RabbitMQ delivery, %d events sent at %d/s, committed at"
-              + " %.0f/s, %d not delivered): %s (target p99 < 20 ms)%n",
-          count, rate, achieved, missing, percentiles(micros));
+          "Publication lag (commit → RabbitMQ delivery, %d events sent at %d/s in writes of %d,"
+              + " committed at %.0f/s, %d writes failed, %d events not delivered): %s"
+              + " (target p99 < 20 ms)%n",
+          count, rate, perWrite, achieved, failed.get(), missing, percentiles(micros));
     }
   }
 
-  private static String percentiles(long[] micros) {
-    long[] sorted = micros.clone();
+  private static String dataManager(ManagedChannel channel) {
+    String key = UUID.randomUUID().toString();
+    as(DataManagerServiceGrpc.newBlockingStub(channel))
+        .registerDataManager(
+            NewDataManager.newBuilder()
+                .setKey(key)
+                .setName("bench")
+                .setNewPermissions(NewPermissions.newBuilder().setPublic(true))
+                .setLogsPermission(NewPermissions.newBuilder().setPublic(true))
+                .setDescription(address("description", key))
+                .setOpener(address("opener", key))
+                .build());
+    return key;
+  }
+
+  private static String percentiles(long[] measured) {
+    long[] sorted = Arrays.stream(measured).filter(value -> value >= 0).toArray();
     Arrays.sort(sorted);
     return String.format(
         "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms",

@@ -26,7 +26,18 @@ public class EventLog {
 
   private volatile CompletableFuture<Void> nextCommit = new CompletableFuture<>();
 
-  /** Called by the transaction, before commit. */
+  /**
+   * Taken by every write transaction before its first query (see Transactions): the lock conflicts
+   * with itself, so writers follow one another and positions follow commit order.
+   */
+  public Uni<Void> lock(SqlConnection connection) {
+    return connection
+        .query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+        .execute()
+        .replaceWithVoid();
+  }
+
+  /** Called by the transaction, which holds the lock, before commit. */
   public Uni<Void> append(Tx tx) {
     List<Event> events = tx.events();
     if (events.isEmpty()) {
@@ -34,14 +45,8 @@ public class EventLog {
     }
     SqlConnection connection = tx.connection();
     return connection
-        .query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
-        .execute()
-        .flatMap(
-            locked ->
-                connection
-                    .preparedQuery(
-                        "SELECT COALESCE(MAX(position), 0) FROM events WHERE channel = $1")
-                    .execute(Tuple.of(tx.channel())))
+        .preparedQuery("SELECT COALESCE(MAX(position), 0) FROM events WHERE channel = $1")
+        .execute(Tuple.of(tx.channel()))
         .flatMap(
             rows -> {
               long position = rows.iterator().next().getLong(0);
