@@ -49,6 +49,7 @@ public class EventPublisher {
   private Thread worker;
   private Connection connection;
   private Channel channel;
+  private java.sql.Connection leader;
 
   EventPublisher(DataSource dataSource, EventLog log, EventsConfig config, RabbitMqConfig broker) {
     this.dataSource = dataSource;
@@ -80,6 +81,7 @@ public class EventPublisher {
       worker.interrupt();
       worker.join(5_000);
     }
+    resign();
     closeBroker();
   }
 
@@ -107,54 +109,98 @@ public class EventPublisher {
 
   /** Publishes the next batch; returns how many events it published. */
   int publishBatch() throws Exception {
-    try (java.sql.Connection db = dataSource.getConnection()) {
-      db.setAutoCommit(false);
-      try {
-        if (!lock(db)) {
-          db.rollback();
-          return 0;
-        }
-        // A mark lost in a crash only republishes its batch, which consumers skip: no need to
-        // wait for the disk before publishing the next one.
-        try (Statement relaxed = db.createStatement()) {
-          relaxed.execute("SET LOCAL synchronous_commit = off");
-        }
-        Map<String, Long> marks = new LinkedHashMap<>();
-        int published = 0;
-        try (PreparedStatement select =
-            db.prepareStatement(
-                "SELECT e.id, e.channel, e.position, e.asset_key, e.asset_kind, e.event_kind,"
-                    + " e.payload FROM publication_marks m CROSS JOIN LATERAL"
-                    + " (SELECT * FROM events WHERE channel = m.channel AND position > m.position"
-                    + " ORDER BY position LIMIT ?) e ORDER BY e.channel, e.position LIMIT ?")) {
-          select.setInt(1, config.publishBatchSize());
-          select.setInt(2, config.publishBatchSize());
-          try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              publish(rows);
-              marks.put(rows.getString("channel"), rows.getLong("position"));
-              published++;
-            }
+    java.sql.Connection db = lead();
+    if (db == null) {
+      return 0;
+    }
+    try {
+      Map<String, Long> batch = new LinkedHashMap<>();
+      int published = 0;
+      try (PreparedStatement select =
+          db.prepareStatement(
+              "SELECT e.id, e.channel, e.position, e.asset_key, e.asset_kind, e.event_kind,"
+                  + " e.payload FROM publication_marks m CROSS JOIN LATERAL"
+                  + " (SELECT * FROM events WHERE channel = m.channel AND position > m.position"
+                  + " ORDER BY position LIMIT ?) e ORDER BY e.channel, e.position LIMIT ?")) {
+        select.setInt(1, config.publishBatchSize());
+        select.setInt(2, config.publishBatchSize());
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            publish(rows);
+            batch.put(rows.getString("channel"), rows.getLong("position"));
+            published++;
           }
         }
-        if (published > 0) {
-          channel().waitForConfirmsOrDie(10_000);
-          try (PreparedStatement mark =
-              db.prepareStatement("UPDATE publication_marks SET position = ? WHERE channel = ?")) {
-            for (Map.Entry<String, Long> channelMark : marks.entrySet()) {
-              mark.setLong(1, channelMark.getValue());
-              mark.setString(2, channelMark.getKey());
-              mark.addBatch();
-            }
-            mark.executeBatch();
-          }
-        }
-        db.commit();
-        return published;
-      } catch (Exception e) {
-        db.rollback();
-        throw e;
       }
+      if (published > 0) {
+        channel().waitForConfirmsOrDie(10_000);
+        try (PreparedStatement mark =
+            db.prepareStatement("UPDATE publication_marks SET position = ? WHERE channel = ?")) {
+          for (Map.Entry<String, Long> channelMark : batch.entrySet()) {
+            mark.setLong(1, channelMark.getValue());
+            mark.setString(2, channelMark.getKey());
+            mark.addBatch();
+          }
+          mark.executeBatch();
+        }
+      }
+      return published;
+    } catch (Exception e) {
+      resign();
+      throw e;
+    }
+  }
+
+  /**
+   * The connection holding the publisher lock, taken now if free, or null while another replica
+   * publishes. The lock is the session's: it goes with the connection, so a replica that dies hands
+   * over to the next one, which starts again from the marks in the database.
+   */
+  private java.sql.Connection lead() throws SQLException {
+    if (leader != null) {
+      return leader;
+    }
+    java.sql.Connection db = dataSource.getConnection();
+    try {
+      db.setAutoCommit(true);
+      boolean locked;
+      try (PreparedStatement lock = db.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        lock.setLong(1, PUBLISHER_LOCK);
+        try (ResultSet result = lock.executeQuery()) {
+          locked = result.next() && result.getBoolean(1);
+        }
+      }
+      if (!locked) {
+        db.close();
+        return null;
+      }
+      // A mark lost in a crash only republishes its batch, which consumers skip: no need to wait
+      // for the disk before publishing the next one.
+      try (Statement relaxed = db.createStatement()) {
+        relaxed.execute("SET synchronous_commit = off");
+      }
+      leader = db;
+      return db;
+    } catch (SQLException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Gives the publisher lock up; the next batch, here or elsewhere, starts from the marks. */
+  void resign() {
+    if (leader != null) {
+      try (PreparedStatement unlock = leader.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+        unlock.execute();
+      } catch (SQLException e) {
+        LOG.debugf("releasing the publisher lock: %s", e.toString());
+      }
+      try {
+        leader.close();
+      } catch (SQLException e) {
+        LOG.debugf("closing the publisher connection: %s", e.toString());
+      }
+      leader = null;
     }
   }
 
@@ -175,15 +221,6 @@ public class EventPublisher {
                     "event_kind", row.getString("event_kind")))
             .build();
     channel().basicPublish(config.exchange(), eventChannel, properties, row.getBytes("payload"));
-  }
-
-  private static boolean lock(java.sql.Connection db) throws SQLException {
-    try (PreparedStatement lock = db.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-      lock.setLong(1, PUBLISHER_LOCK);
-      try (ResultSet result = lock.executeQuery()) {
-        return result.next() && result.getBoolean(1);
-      }
-    }
   }
 
   private Channel channel() throws Exception {
