@@ -14,11 +14,16 @@ import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.substra.node.orchestrator.protocol.InfoServiceGrpc;
+import org.substra.node.orchestrator.protocol.Organization;
+import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.QueryVersionParam;
 import org.substra.node.orchestrator.protocol.QueryVersionResponse;
+import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 
 /**
  * A real gRPC server on a free port that answers the standard health service with SERVING and
@@ -35,6 +40,7 @@ public final class OrchestratorHealthEndpoint implements AutoCloseable {
       Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
+  private static final List<String> registrations = new CopyOnWriteArrayList<>();
 
   private final Server server;
 
@@ -57,11 +63,17 @@ public final class OrchestratorHealthEndpoint implements AutoCloseable {
           ServerBuilder.forPort(0)
               .addService(new Serving())
               .addService(ServerInterceptors.intercept(new Info(), remember))
+              .addService(ServerInterceptors.intercept(new Organizations(), remember))
               .build()
               .start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The organizations registered so far, as {@code mspid@channel=address}. */
+  public static List<String> registrations() {
+    return List.copyOf(registrations);
   }
 
   /** The {@code mspid} header of the last QueryVersion call, or null. */
@@ -103,6 +115,28 @@ public final class OrchestratorHealthEndpoint implements AutoCloseable {
     public void queryVersion(
         QueryVersionParam request, StreamObserver<QueryVersionResponse> response) {
       response.onNext(QueryVersionResponse.newBuilder().setOrchestrator(VERSION).build());
+      response.onCompleted();
+    }
+  }
+
+  private static final class Organizations
+      extends OrganizationServiceGrpc.OrganizationServiceImplBase {
+    @Override
+    public void registerOrganization(
+        RegisterOrganizationParam request, StreamObserver<Organization> response) {
+      Metadata headers = lastHeaders.get();
+      String mspid = headers.get(MSPID);
+      String entry = mspid + "@" + headers.get(CHANNEL) + "=" + request.getAddress();
+      if (registrations.contains(entry)) {
+        response.onError(
+            io.grpc.Status.ALREADY_EXISTS
+                .withDescription("OE0006: organization with key \"" + mspid + "\" already exists")
+                .asRuntimeException());
+        return;
+      }
+      registrations.add(entry);
+      response.onNext(
+          Organization.newBuilder().setId(mspid).setAddress(request.getAddress()).build());
       response.onCompleted();
     }
   }
