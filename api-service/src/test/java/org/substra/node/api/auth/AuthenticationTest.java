@@ -20,9 +20,9 @@ import org.substra.node.testing.WithLocalDependencies;
 /** Login, tokens and /info/ as the Substra SDK uses them (REST spec §2, §4.1), over HTTP. */
 @QuarkusTest
 @WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE, Dependency.ORCHESTRATOR})
-class AuthenticationTest {
+public class AuthenticationTest {
 
-  static JsonPath login() {
+  public static JsonPath login() {
     return given()
         .accept("application/json;version=0.0")
         .contentType(ContentType.URLENC)
