@@ -3,8 +3,13 @@ package org.substra.node.compute.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
-/** Settings of image builds and task execution. */
+/**
+ * Settings of image builds and task execution. The chart sets the Kubernetes ones as {@code
+ * COMPUTE_*} environment variables; the defaults are the chart's defaults.
+ */
 @ConfigMapping(prefix = "compute")
 public interface ComputeConfig {
 
@@ -19,8 +24,145 @@ public interface ComputeConfig {
   @WithDefault("/var/substra/medias/subtuple")
   Path workDir();
 
+  /** Compute plans a replica runs at the same time (tasks of one plan always run one by one). */
+  @WithDefault("1")
+  int concurrency();
+
+  /** Where this replica runs; build and compute pods are placed next to it. */
+  Kubernetes kubernetes();
+
+  /** Shape of compute pods. */
+  Pod pod();
+
+  /** Shape of Kaniko build pods. */
+  Kaniko kaniko();
+
   enum Executor {
     KUBERNETES,
     LOCAL
+  }
+
+  interface Kubernetes {
+
+    @WithDefault("default")
+    String namespace();
+
+    /**
+     * This replica's pod name: build and compute pods need its node (its claims are ReadWriteOnce)
+     * and its claims are named after it.
+     */
+    @WithDefault("compute-0")
+    String podName();
+
+    /** This replica's node, for diagnostics. */
+    Optional<String> nodeName();
+
+    /** Claim template of the work directory; the replica's claim is {@code <template>-<pod>}. */
+    @WithDefault("subtuple")
+    String workClaim();
+
+    /** Claim template of the Kaniko base-image cache; the claim is {@code <template>-<pod>}. */
+    @WithDefault("docker-cache")
+    String cacheClaim();
+  }
+
+  interface Pod {
+
+    /** How long a new compute pod may take to reach Running before the task is retried. */
+    @WithDefault("300s")
+    Duration startupTimeout();
+
+    /** How long a deleted pod may take to disappear (upstream waits forever). */
+    @WithDefault("60s")
+    Duration deletionTimeout();
+
+    @WithDefault("1001")
+    long fsGroup();
+
+    @WithDefault("1001")
+    long runAsUser();
+
+    @WithDefault("1001")
+    long runAsGroup();
+
+    /** Kubernetes {@code ResourceRequirements} as JSON. */
+    @WithDefault("{}")
+    String resources();
+
+    /** Node labels as a JSON object. */
+    @WithDefault("{}")
+    String nodeSelector();
+
+    /** Kubernetes tolerations as a JSON array. */
+    @WithDefault("[]")
+    String tolerations();
+
+    /**
+     * Kubernetes {@code Affinity} as JSON; when absent, compute pods must run on this replica's
+     * node, where its ReadWriteOnce work claim is mounted.
+     */
+    Optional<String> affinity();
+
+    /** Copied into the compute container's environment (secure aggregation). */
+    Optional<String> organizationIndex();
+
+    Gpu gpu();
+  }
+
+  interface Gpu {
+
+    /**
+     * GPUs given to every compute pod; a function's metadata {@code substra.ai/gpus} overrides it.
+     * Zero leaves {@code resources} alone.
+     */
+    @WithDefault("0")
+    int count();
+
+    /** Extended resource name of the device plugin. */
+    @WithDefault("nvidia.com/gpu")
+    String resource();
+
+    /** The most GPUs a function may ask for through its metadata. */
+    @WithDefault("8")
+    int max();
+
+    /**
+     * Also mount {@code /dev/nvidia<i>} from the host, as GKE GPU sharing needs (upstream behaviour
+     * of {@code COMPUTE_POD_GKE_GPUS_LIMITS}).
+     */
+    @WithDefault("false")
+    boolean hostDevices();
+  }
+
+  interface Kaniko {
+
+    @WithDefault("gcr.io/kaniko-project/executor:v1.23.2")
+    String image();
+
+    /** Pull base images through the node's registry used as a mirror. */
+    @WithDefault("false")
+    boolean mirror();
+
+    /**
+     * Secret ({@code .dockerconfigjson}) with registry credentials: Kaniko's pull and push
+     * credentials, and the compute pods' image pull secret.
+     */
+    Optional<String> dockerConfigSecretName();
+
+    /** Kubernetes {@code ResourceRequirements} of the Kaniko container as JSON. */
+    @WithDefault("{}")
+    String resources();
+
+    /** Kaniko's {@code --verbosity}. */
+    @WithDefault("info")
+    String verbosity();
+
+    /** How long a Kaniko pod may stay Pending or waiting for its container. */
+    @WithDefault("120s")
+    Duration startupTimeout();
+
+    /** How long a build may run once started (upstream: the build lock TTL). */
+    @WithDefault("3600s")
+    Duration buildTimeout();
   }
 }

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.config.TestConfigs;
 
 class WorkDirectoryReadinessCheckTest {
 
@@ -36,16 +37,6 @@ class WorkDirectoryReadinessCheckTest {
   }
 
   private static ComputeConfig config(Path dir) {
-    return new ComputeConfig() {
-      @Override
-      public Executor executor() {
-        return Executor.LOCAL;
-      }
-
-      @Override
-      public Path workDir() {
-        return dir;
-      }
-    };
+    return TestConfigs.compute("compute.executor", "local", "compute.work-dir", dir.toString());
   }
 }
