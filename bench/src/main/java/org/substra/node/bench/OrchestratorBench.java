@@ -74,7 +74,7 @@ public final class OrchestratorBench {
     int queries = Integer.parseInt(env("BENCH_QUERIES", "2000"));
     int rate = Integer.parseInt(env("BENCH_EVENT_RATE", "500"));
     int seconds = Integer.parseInt(env("BENCH_EVENT_SECONDS", "10"));
-    int perTransaction = Integer.parseInt(env("BENCH_EVENTS_PER_WRITE", "1"));
+    int perTransaction = Integer.parseInt(env("BENCH_EVENTS_PER_WRITE", "10"));
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress(
                 env("BENCH_ORCHESTRATOR_HOST", "127.0.0.1"),
