@@ -1,16 +1,9 @@
 package org.substra.node.event.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.substra.node.testing.PackagedService;
 
 /**
  * The real orchestrator-service, launched from its packaged jar (the reactor builds it first) as a
@@ -24,17 +17,17 @@ public final class OrchestratorProcess {
 
   private static OrchestratorProcess running;
 
-  private final Process process;
+  private final PackagedService service;
   private final int grpcPort;
 
-  private OrchestratorProcess(Process process, int grpcPort) {
-    this.process = process;
+  private OrchestratorProcess(PackagedService service, int grpcPort) {
+    this.service = service;
     this.grpcPort = grpcPort;
   }
 
   /** The orchestrator of this JVM, started on first use and stopped when the JVM exits. */
   public static synchronized OrchestratorProcess get() {
-    if (running == null || !running.process.isAlive()) {
+    if (running == null || !running.service.isAlive()) {
       running = start();
       OrchestratorProcess started = running;
       Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
@@ -65,102 +58,26 @@ public final class OrchestratorProcess {
   }
 
   private static OrchestratorProcess start() {
-    Path jar = locate("orchestrator-service/target/quarkus-app/quarkus-run.jar");
-    int grpcPort = freePort();
-    int httpPort = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dquarkus.http.port=" + httpPort,
-            "-Dquarkus.grpc.server.port=" + grpcPort,
-            "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + DATABASE,
-            "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
-            "-Dquarkus.flyway.clean-disabled=false",
-            "-Dquarkus.flyway.clean-at-start=true",
-            "-Dnode.rabbitmq.virtual-host=substra_test",
-            "-Dorchestrator.events.exchange=" + EXCHANGE,
-            "-Dorchestrator.channels.mychannel=MyOrg1MSP,MyOrg2MSP",
-            "-jar",
-            jar.toString()));
-    Path log = Path.of("target", "orchestrator-process.log");
-    try {
-      Files.createDirectories(log.getParent());
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      OrchestratorProcess orchestrator = new OrchestratorProcess(process, grpcPort);
-      orchestrator.awaitReady(httpPort, Duration.ofSeconds(90), log);
-      return orchestrator;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void awaitReady(int httpPort, Duration patience, Path log) {
-    long deadline = System.nanoTime() + patience.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("orchestrator-service exited; see " + log.toAbsolutePath());
-      }
-      try {
-        HttpURLConnection connection =
-            (HttpURLConnection)
-                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")
-                    .toURL()
-                    .openConnection();
-        connection.setConnectTimeout(500);
-        connection.setReadTimeout(2000);
-        if (connection.getResponseCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Still starting.
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    stop();
-    throw new IllegalStateException(
-        "orchestrator-service not ready within " + patience + "; see " + log.toAbsolutePath());
+    int grpcPort = PackagedService.freePort();
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("quarkus.grpc.server.port", String.valueOf(grpcPort));
+    settings.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + DATABASE);
+    settings.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
+    settings.put("quarkus.flyway.clean-disabled", "false");
+    settings.put("quarkus.flyway.clean-at-start", "true");
+    settings.put("node.rabbitmq.virtual-host", "substra_test");
+    settings.put("orchestrator.events.exchange", EXCHANGE);
+    settings.put("orchestrator.channels.mychannel", "MyOrg1MSP,MyOrg2MSP");
+    PackagedService service =
+        PackagedService.start(
+            "orchestrator-service",
+            settings,
+            Path.of("target", "orchestrator-process.log"),
+            "/q/health/ready");
+    return new OrchestratorProcess(service, grpcPort);
   }
 
   public void stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static Path locate(String relative) {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(relative);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        relative + " not found: build it first (./mvnw -pl event-service -am install)");
-  }
-
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    service.close();
   }
 }

@@ -11,11 +11,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -35,6 +30,7 @@ import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.PackagedService;
 
 /**
  * The outbox across a real crash: the packaged orchestrator is killed (SIGKILL) while clients
@@ -196,59 +192,43 @@ class OutboxCrashIT {
     }
   }
 
-  /** The packaged orchestrator-service as a child process on free ports. */
+  /** The packaged orchestrator-service as a child process, with a gRPC client for it. */
   private static final class OrchestratorProcess {
 
-    private final Process process;
+    private final PackagedService service;
     private final int grpcPort;
 
-    private OrchestratorProcess(Process process, int grpcPort) {
-      this.process = process;
+    private OrchestratorProcess(PackagedService service, int grpcPort) {
+      this.service = service;
       this.grpcPort = grpcPort;
     }
 
-    static OrchestratorProcess start(String name) throws IOException, InterruptedException {
-      int grpcPort = freePort();
-      int httpPort = freePort();
-      Path log = Path.of("target", "outbox-crash-" + name + ".log");
+    static OrchestratorProcess start(String name) {
+      int grpcPort = PackagedService.freePort();
       Map<String, String> settings =
-          Map.ofEntries(
-              Map.entry("quarkus.grpc.server.port", String.valueOf(grpcPort)),
-              Map.entry("quarkus.http.port", String.valueOf(httpPort)),
-              Map.entry("quarkus.datasource.jdbc.url", JDBC),
-              Map.entry(
-                  "quarkus.datasource.reactive.url",
-                  "postgresql://"
-                      + LocalInfrastructure.HOST
-                      + ":"
-                      + LocalInfrastructure.POSTGRESQL_PORT
-                      + "/"
-                      + DATABASE),
-              Map.entry("node.rabbitmq.virtual-host", LocalInfrastructure.RABBITMQ_TEST_VHOST),
-              Map.entry("orchestrator.channels.mychannel", "MyOrg1MSP"));
-      List<String> command = new ArrayList<>(List.of(javaBinary()));
-      settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-      command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
-      Files.createDirectories(log.getParent());
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("orchestrator exited, see " + log.toAbsolutePath());
-        }
-        if (answers(ready)) {
-          return new OrchestratorProcess(process, grpcPort);
-        }
-        Thread.sleep(200);
-      }
-      process.destroyForcibly();
-      throw new IllegalStateException(
-          "orchestrator not ready in 60 s, see " + log.toAbsolutePath());
+          Map.of(
+              "quarkus.grpc.server.port",
+              String.valueOf(grpcPort),
+              "quarkus.datasource.jdbc.url",
+              JDBC,
+              "quarkus.datasource.reactive.url",
+              "postgresql://"
+                  + LocalInfrastructure.HOST
+                  + ":"
+                  + LocalInfrastructure.POSTGRESQL_PORT
+                  + "/"
+                  + DATABASE,
+              "node.rabbitmq.virtual-host",
+              LocalInfrastructure.RABBITMQ_TEST_VHOST,
+              "orchestrator.channels.mychannel",
+              "MyOrg1MSP");
+      PackagedService service =
+          PackagedService.start(
+              "orchestrator-service",
+              settings,
+              Path.of("target", "outbox-crash-" + name + ".log"),
+              "/q/health/ready");
+      return new OrchestratorProcess(service, grpcPort);
     }
 
     <T> T call(java.util.function.Function<io.grpc.Channel, T> calls) {
@@ -267,29 +247,7 @@ class OutboxCrashIT {
     }
 
     void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private static boolean answers(URI uri) {
-      try {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        connection.setConnectTimeout(500);
-        connection.setReadTimeout(2000);
-        return connection.getResponseCode() == 200;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
-
-    private static String javaBinary() {
-      return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      service.kill();
     }
   }
 }
