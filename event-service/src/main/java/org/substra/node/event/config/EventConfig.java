@@ -47,6 +47,13 @@ public interface EventConfig {
     /** How long a gap resynchronisation may wait for the orchestrator's stream before retrying. */
     @WithDefault("30s")
     Duration resyncTimeout();
+
+    /**
+     * After this long without any delivery, each channel's orchestrator stream is asked for events
+     * after the last applied one: a lost last message shows no gap, since no later one arrives.
+     */
+    @WithDefault("30s")
+    Duration idleCheckInterval();
   }
 
   interface Dispatch {

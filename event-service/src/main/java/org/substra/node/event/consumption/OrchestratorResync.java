@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -76,6 +77,52 @@ public class OrchestratorResync {
       }
     } finally {
       state.gapRepaired(channel);
+    }
+  }
+
+  /**
+   * Applies, for every channel, what the orchestrator has after the last applied event: nothing
+   * when no message was lost. Runs on the projection thread while the broker is quiet.
+   */
+  void catchUp(ProjectionLoop loop) throws InterruptedException {
+    for (String channel : config.channels()) {
+      try {
+        Progress progress = projection.progress(channel);
+        Metadata headers = new Metadata();
+        headers.put(MSPID, config.mspId());
+        headers.put(CHANNEL, channel);
+        // The stream never ends by itself: what it has now comes at once, then it goes quiet.
+        List<Event> missed =
+            GrpcClientUtils.attachHeaders(events, headers)
+                .subscribeToEvents(
+                    SubscribeToEventsParam.newBuilder().setStartEventId(progress.eventId()).build())
+                .select()
+                .first(config.consumption().batchSize())
+                .ifNoItem()
+                .after(Duration.ofSeconds(1))
+                .recoverWithCompletion()
+                .collect()
+                .asList()
+                .await()
+                .atMost(config.consumption().resyncTimeout());
+        if (missed.isEmpty()) {
+          continue;
+        }
+        LOG.warnf(
+            "channel %s: %d event(s) after position %d never arrived from RabbitMQ; applying them"
+                + " from the orchestrator",
+            channel, missed.size(), progress.position());
+        List<ReceivedEvent> chunk = new ArrayList<>();
+        long position = progress.position();
+        for (Event event : missed) {
+          chunk.add(new ReceivedEvent(++position, event, null));
+        }
+        loop.applyAll(chunk, false);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        LOG.debugf("idle check of channel %s failed: %s", channel, e.toString());
+      }
     }
   }
 

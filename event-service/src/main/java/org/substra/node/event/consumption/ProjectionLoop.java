@@ -78,12 +78,18 @@ public class ProjectionLoop {
 
   private void run() {
     List<ReceivedEvent> batch = new ArrayList<>();
+    long lastActivity = System.nanoTime();
     while (running) {
       try {
         ReceivedEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
         if (first == null) {
+          if (System.nanoTime() - lastActivity >= config.idleCheckInterval().toNanos()) {
+            resync.catchUp(this);
+            lastActivity = System.nanoTime();
+          }
           continue;
         }
+        lastActivity = System.nanoTime();
         batch.clear();
         batch.add(first);
         inbox.drainTo(batch, config.batchSize() - 1);
