@@ -87,43 +87,51 @@ public class OrchestratorResync {
   void catchUp(ProjectionLoop loop) throws InterruptedException {
     for (String channel : config.channels()) {
       try {
-        Progress progress = projection.progress(channel);
-        Metadata headers = new Metadata();
-        headers.put(MSPID, config.mspId());
-        headers.put(CHANNEL, channel);
-        // The stream never ends by itself: what it has now comes at once, then it goes quiet.
-        List<Event> missed =
-            GrpcClientUtils.attachHeaders(events, headers)
-                .subscribeToEvents(
-                    SubscribeToEventsParam.newBuilder().setStartEventId(progress.eventId()).build())
-                .select()
-                .first(config.consumption().batchSize())
-                .ifNoItem()
-                .after(Duration.ofSeconds(1))
-                .recoverWithCompletion()
-                .collect()
-                .asList()
-                .await()
-                .atMost(config.consumption().resyncTimeout());
-        if (missed.isEmpty()) {
-          continue;
+        // Batch after batch: a read model far behind (a new node) has a long history to apply.
+        while (loop.running() && catchUpBatch(channel, loop) == config.consumption().batchSize()) {
+          // A full batch: more may be waiting.
         }
-        LOG.warnf(
-            "channel %s: %d event(s) after position %d never arrived from RabbitMQ; applying them"
-                + " from the orchestrator",
-            channel, missed.size(), progress.position());
-        List<ReceivedEvent> chunk = new ArrayList<>();
-        long position = progress.position();
-        for (Event event : missed) {
-          chunk.add(new ReceivedEvent(++position, event, null));
-        }
-        loop.applyAll(chunk, false);
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
         LOG.debugf("idle check of channel %s failed: %s", channel, e.toString());
       }
     }
+  }
+
+  private int catchUpBatch(String channel, ProjectionLoop loop) throws Exception {
+    Progress progress = projection.progress(channel);
+    Metadata headers = new Metadata();
+    headers.put(MSPID, config.mspId());
+    headers.put(CHANNEL, channel);
+    // The stream never ends by itself: what it has now comes at once, then it goes quiet.
+    List<Event> missed =
+        GrpcClientUtils.attachHeaders(events, headers)
+            .subscribeToEvents(
+                SubscribeToEventsParam.newBuilder().setStartEventId(progress.eventId()).build())
+            .select()
+            .first(config.consumption().batchSize())
+            .ifNoItem()
+            .after(Duration.ofSeconds(1))
+            .recoverWithCompletion()
+            .collect()
+            .asList()
+            .await()
+            .atMost(config.consumption().resyncTimeout());
+    if (missed.isEmpty()) {
+      return 0;
+    }
+    LOG.warnf(
+        "channel %s: %d event(s) after position %d never arrived from RabbitMQ; applying them"
+            + " from the orchestrator",
+        channel, missed.size(), progress.position());
+    List<ReceivedEvent> chunk = new ArrayList<>();
+    long position = progress.position();
+    for (Event event : missed) {
+      chunk.add(new ReceivedEvent(++position, event, null));
+    }
+    loop.applyAll(chunk, false);
+    return missed.size();
   }
 
   private void replay(
