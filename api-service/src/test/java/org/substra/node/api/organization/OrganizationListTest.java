@@ -7,12 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.substra.node.api.auth.AuthenticationTest;
+import org.substra.node.api.testing.ReadModelFixture;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -31,22 +30,14 @@ class OrganizationListTest {
 
   @BeforeEach
   void readModel() {
-    Flyway.configure()
-        .dataSource(jdbcUrl, "substra", "substra")
-        .schemas("read_model")
-        .defaultSchema("read_model")
-        .locations("filesystem:../event-service/src/main/resources/db/migration")
-        .load()
-        .migrate();
-    pool.query(
-            "DELETE FROM read_model.organizations;"
-                + " INSERT INTO read_model.organizations (channel, id, address, creation_date)"
-                + " VALUES ('mychannel', 'MyOrg2MSP', 'http://org-2:8000', '2024-03-01T09:15:02Z'),"
-                + " ('mychannel', 'MyOrg1MSP', 'http://org-1:8000', '2024-03-01T09:15:01.5Z'),"
-                + " ('yourchannel', 'MyOrg3MSP', 'http://org-3:8000', now())")
-        .execute()
-        .await()
-        .atMost(Duration.ofSeconds(10));
+    ReadModelFixture.migrate(jdbcUrl);
+    ReadModelFixture.execute(
+        pool,
+        "DELETE FROM read_model.organizations;"
+            + " INSERT INTO read_model.organizations (channel, id, address, creation_date)"
+            + " VALUES ('mychannel', 'MyOrg2MSP', 'http://org-2:8000', '2024-03-01T09:15:02Z'),"
+            + " ('mychannel', 'MyOrg1MSP', 'http://org-1:8000', '2024-03-01T09:15:01.5Z'),"
+            + " ('yourchannel', 'MyOrg3MSP', 'http://org-3:8000', now())");
   }
 
   @Test
