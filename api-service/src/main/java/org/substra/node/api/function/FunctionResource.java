@@ -28,14 +28,14 @@ public class FunctionResource {
 
   @GET
   public Uni<Map<String, Object>> list(@Context UriInfo uri) {
-    return functions.list(current.channel(), new Listing(uri, 100), base(uri));
+    return functions.list(current.channel(), new Listing(uri, 100), Listing.base(uri));
   }
 
   @GET
   @Path("{key}/")
   public Uni<Map<String, Object>> get(@PathParam("key") String key, @Context UriInfo uri) {
     return functions
-        .get(current.channel(), key, base(uri))
+        .get(current.channel(), key, Listing.base(uri))
         .map(
             function -> {
               if (function == null) {
@@ -43,11 +43,5 @@ public class FunctionResource {
               }
               return function;
             });
-  }
-
-  /** The public base URL as the client reached this node (addresses must be absolute, §1.3). */
-  static String base(UriInfo uri) {
-    String base = uri.getBaseUri().toString();
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 }

@@ -152,6 +152,12 @@ public final class Listing {
     return link.toString();
   }
 
+  /** The public base URL as the client reached this node (addresses must be absolute, §1.3). */
+  public static String base(UriInfo uri) {
+    String base = uri.getBaseUri().toString();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
   private static int pageSize(String value, int fallback) {
     try {
       int size = Integer.parseInt(value);

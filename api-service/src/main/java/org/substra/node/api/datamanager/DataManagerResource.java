@@ -1,0 +1,47 @@
+package org.substra.node.api.datamanager;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
+import org.substra.node.api.auth.CurrentUser;
+import org.substra.node.api.error.ApiException;
+import org.substra.node.api.listing.Listing;
+
+/** Data managers of the caller's channel, from the read model (REST spec §4.4). */
+@Path("/data_manager/")
+@Produces(MediaType.APPLICATION_JSON)
+public class DataManagerResource {
+
+  private final DataManagerReadModel managers;
+  private final CurrentUser current;
+
+  DataManagerResource(DataManagerReadModel managers, CurrentUser current) {
+    this.managers = managers;
+    this.current = current;
+  }
+
+  @GET
+  public Uni<Map<String, Object>> list(@Context UriInfo uri) {
+    return managers.list(current.channel(), new Listing(uri, 100), Listing.base(uri));
+  }
+
+  @GET
+  @Path("{key}/")
+  public Uni<Map<String, Object>> get(@PathParam("key") String key, @Context UriInfo uri) {
+    return managers
+        .get(current.channel(), key, Listing.base(uri))
+        .map(
+            manager -> {
+              if (manager == null) {
+                throw ApiException.detail(404, "No DataManager matches the given query.");
+              }
+              return manager;
+            });
+  }
+}
