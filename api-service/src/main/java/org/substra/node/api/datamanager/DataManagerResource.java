@@ -36,12 +36,6 @@ public class DataManagerResource {
   public Uni<Map<String, Object>> get(@PathParam("key") String key, @Context UriInfo uri) {
     return managers
         .get(current.channel(), key, Listing.base(uri))
-        .map(
-            manager -> {
-              if (manager == null) {
-                throw ApiException.detail(404, "No DataManager matches the given query.");
-              }
-              return manager;
-            });
+        .map(found -> ApiException.found(found, "DataManager"));
   }
 }

@@ -40,6 +40,14 @@ public class ApiException extends RuntimeException {
     return new ApiException(401, body, Map.of("WWW-Authenticate", "Token"));
   }
 
+  /** {@code found}, or the reference's 404 for a detail route of {@code model}. */
+  public static <T> T found(T found, String model) {
+    if (found == null) {
+      throw detail(404, "No " + model + " matches the given query.");
+    }
+    return found;
+  }
+
   public int status() {
     return status;
   }

@@ -36,12 +36,6 @@ public class FunctionResource {
   public Uni<Map<String, Object>> get(@PathParam("key") String key, @Context UriInfo uri) {
     return functions
         .get(current.channel(), key, Listing.base(uri))
-        .map(
-            function -> {
-              if (function == null) {
-                throw ApiException.detail(404, "No Function matches the given query.");
-              }
-              return function;
-            });
+        .map(found -> ApiException.found(found, "Function"));
   }
 }

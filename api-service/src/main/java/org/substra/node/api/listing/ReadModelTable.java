@@ -44,11 +44,13 @@ public final class ReadModelTable {
         filter.add(column + " = ANY(?)", (Object) values.toArray(String[]::new));
       }
     }
-    if (listing.date("creation_date_after") != null) {
-      filter.add("creation_date >= ?", listing.date("creation_date_after"));
+    var after = listing.date("creation_date_after");
+    if (after != null) {
+      filter.add("creation_date >= ?", after);
     }
-    if (listing.date("creation_date_before") != null) {
-      filter.add("creation_date <= ?", listing.date("creation_date_before"));
+    var before = listing.date("creation_date_before");
+    if (before != null) {
+      filter.add("creation_date <= ?", before);
     }
     for (String term : listing.matchTerms()) {
       // The term is searched as text: LIKE's own characters are escaped.

@@ -2,7 +2,6 @@ package org.substra.node.orchestrator.asset;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import org.substra.node.orchestrator.error.ErrorKind;
 import org.substra.node.orchestrator.error.OrchestrationException;
@@ -60,9 +59,5 @@ public final class PermissionRules {
   public static boolean canProcess(Permissions permissions, String organization) {
     Permission process = permissions.getProcess();
     return process.getPublic() || process.getAuthorizedIdsList().contains(organization);
-  }
-
-  public static List<String> ids(Permission permission) {
-    return permission.getAuthorizedIdsList();
   }
 }

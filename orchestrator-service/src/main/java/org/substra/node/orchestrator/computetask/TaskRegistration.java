@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,15 +90,7 @@ final class TaskRegistration {
 
   /** The parents a task names, in order of first appearance. */
   static List<String> parents(NewComputeTask task) {
-    Set<String> parents = new LinkedHashSet<>();
-    task.getInputsList()
-        .forEach(
-            input -> {
-              if (input.hasParentTaskOutput()) {
-                parents.add(input.getParentTaskOutput().getParentTaskKey());
-              }
-            });
-    return new ArrayList<>(parents);
+    return TaskRepository.parentKeys(task.getInputsList());
   }
 
   /**

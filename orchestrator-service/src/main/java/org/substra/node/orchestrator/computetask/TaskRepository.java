@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.substra.node.orchestrator.asset.Validator;
 import org.substra.node.orchestrator.protocol.ComputeTask;
+import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.TaskQueryFilter;
 import org.substra.node.orchestrator.storage.Page;
@@ -251,14 +252,16 @@ public class TaskRepository {
 
   /** The distinct parents of a task, in order of first appearance in its inputs (spec §3.8.1). */
   public static List<String> parentKeys(ComputeTask task) {
+    return parentKeys(task.getInputsList());
+  }
+
+  static List<String> parentKeys(List<ComputeTaskInput> inputs) {
     Set<String> parents = new LinkedHashSet<>();
-    task.getInputsList()
-        .forEach(
-            input -> {
-              if (input.hasParentTaskOutput()) {
-                parents.add(input.getParentTaskOutput().getParentTaskKey());
-              }
-            });
+    for (ComputeTaskInput input : inputs) {
+      if (input.hasParentTaskOutput()) {
+        parents.add(input.getParentTaskOutput().getParentTaskKey());
+      }
+    }
     return new ArrayList<>(parents);
   }
 }

@@ -44,8 +44,8 @@ public class OrchestrationException extends StatusRuntimeException {
   }
 
   /** What the reference answers for a refused state-machine transition: UNKNOWN, fixed text. */
-  public static io.grpc.StatusRuntimeException illegalTransition(String transition, String state) {
-    return io.grpc.Status.UNKNOWN
+  public static StatusRuntimeException illegalTransition(String transition, String state) {
+    return Status.UNKNOWN
         .withDescription("event " + transition + " inappropriate in current state " + state)
         .asRuntimeException();
   }

@@ -3,6 +3,7 @@ package org.substra.node.orchestrator.model;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ public class ModelRepository {
               Map<String, List<Model>> byTask = new HashMap<>();
               for (Model model : models.decodeAll(rows)) {
                 byTask
-                    .computeIfAbsent(model.getComputeTaskKey(), key -> new java.util.ArrayList<>())
+                    .computeIfAbsent(model.getComputeTaskKey(), key -> new ArrayList<>())
                     .add(model);
               }
               return byTask;
