@@ -208,4 +208,30 @@ class DefaultValuesTest {
         .containsEntry("QUARKUS_PROFILE", "staging")
         .containsEntry("COMPUTE_POD_GPU_LIMIT", "2");
   }
+
+  @Test
+  void bothSchedulerDeploymentsGetTheSameJobSettingsAndTheStoresTheJobsClean() {
+    for (String role : List.of("scheduler", "scheduler-worker")) {
+      Map<String, Object> scheduler = manifests.workload(role);
+      assertThat(env(scheduler, "SCHEDULER_TOKEN_FLUSH_EVERY")).contains("24h");
+      assertThat(env(scheduler, "SCHEDULER_TOKEN_FLUSH_ENABLED")).contains("true");
+      assertThat(env(scheduler, "SCHEDULER_TOKEN_FLUSH_CRON")).isEmpty();
+      assertThat(env(scheduler, "SCHEDULER_STORAGE_CLEANUP_ORPHAN_GRACE_PERIOD")).contains("24h");
+      assertThat(env(scheduler, "SCHEDULER_STUCK_WORK_EVERY")).contains("5m");
+      assertThat(env(scheduler, "SCHEDULER_STUCK_WORK_EXECUTING_TIMEOUT")).contains("24h");
+      assertThat(env(scheduler, "SCHEDULER_STUCK_WORK_MAX_REDISPATCHES")).contains("3");
+      assertThat(env(scheduler, "SCHEDULER_REGISTRY_HOUSEKEEPING_ENABLED")).contains("true");
+      assertThat(env(scheduler, "SCHEDULER_REGISTRY_HOUSEKEEPING_RETENTION")).contains("7d");
+      assertThat(env(scheduler, "SCHEDULER_RECONCILIATION_EVERY")).contains("30m");
+      assertThat(env(scheduler, "SCHEDULER_RECONCILIATION_MAX_TASKS")).contains("1000");
+      assertThat(env(scheduler, "SCHEDULER_RECONCILIATION_REPAIR")).contains("true");
+      // The reconciliation reaches event-service through its Service.
+      assertThat(env(scheduler, "SCHEDULER_RECONCILIATION_EVENT_SERVICE_URL"))
+          .contains("http://" + F + "-event:8081");
+      assertThat(get(manifests.get("Service", F + "-event"), "spec.ports").toString())
+          .contains("8081");
+      assertThat(list(container(scheduler), "envFrom").toString())
+          .contains(Chart.FULLNAME + "-objectstore", Chart.FULLNAME + "-rabbitmq");
+    }
+  }
 }

@@ -63,4 +63,37 @@ class LinkingDocumentTest {
         .isNotEqualTo(
             Manifests.get(biotechnica.workload("org-link"), "spec.template.metadata.annotations"));
   }
+
+  @Test
+  void anOutgoingAddressIsRenderedAndBothServicesShareTheOwnSecret() {
+    Map<String, Object> values =
+        ValuesDoc.with(
+            Chart.merge(Chart.defaultValues(), Chart.loadYaml(INGEN)),
+            "addAccountOperator.outgoingOrganizations",
+            java.util.List.of(
+                Map.of(
+                    "name", "biotechnica",
+                    "secret", "SECRET_ORG2_ORG1",
+                    "address", "https://api.cluster-2.example")));
+    Manifests ingen = Chart.render(values);
+    assertThat(ingen.secretData("add-account"))
+        .containsEntry(
+            "outgoing_organizations",
+            "biotechnica SECRET_ORG2_ORG1 https://api.cluster-2.example\n");
+
+    assertThat(ingen.secretData("self").get("secret")).hasSize(64);
+    for (String workload : new String[] {"org-link", "compute"}) {
+      String variable =
+          workload.equals("org-link") ? "ORG_LINK_SELF_SECRET" : "COMPUTE_ORG_LINK_SELF_SECRET";
+      assertThat(Manifests.list(Manifests.container(ingen.workload(workload)), "env"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("name")).isEqualTo(variable);
+                assertThat(Manifests.get(e, "valueFrom.secretKeyRef.name"))
+                    .isEqualTo(Chart.FULLNAME + "-self");
+              });
+    }
+    // Stable from one render to the next: an upgrade keeps the node's own credentials.
+    assertThat(Chart.render(values).secretData("self")).isEqualTo(ingen.secretData("self"));
+  }
 }

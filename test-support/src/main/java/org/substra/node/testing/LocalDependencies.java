@@ -10,7 +10,8 @@ import java.util.Map;
  * Puts a {@link TcpProxy} between the service under test and each dependency it names, so that a
  * test can take a dependency away and bring it back. Arguments: {@code dependencies}
  * (comma-separated ids: postgresql, rabbitmq, object-storage, orchestrator) and {@code database}
- * (default {@code substra_test}).
+ * (default {@code substra_test}, followed by the environment variable {@code NODE_TEST_DB_SUFFIX}
+ * when set).
  *
  * <p>The real servers are the machine's (see {@link LocalInfrastructure}); the orchestrator is a
  * gRPC health endpoint ({@link OrchestratorHealthEndpoint}) because the orchestrator service is
@@ -28,7 +29,8 @@ public class LocalDependencies
   @Override
   public void init(WithLocalDependencies annotation) {
     dependencies = List.of(annotation.value());
-    database = annotation.database();
+    // Lets two checkouts of this repository run their tests at once on one machine.
+    database = annotation.database() + System.getenv().getOrDefault("NODE_TEST_DB_SUFFIX", "");
   }
 
   @Override

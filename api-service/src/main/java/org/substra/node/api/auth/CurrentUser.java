@@ -3,6 +3,7 @@ package org.substra.node.api.auth;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.Optional;
 import org.substra.node.api.error.ApiException;
+import org.substra.node.api.orglink.OrganizationAuthenticator;
 
 /** The user the authentication filter found for the current request, if any. */
 @RequestScoped
@@ -12,6 +13,16 @@ public class CurrentUser {
 
   void set(AuthenticatedUser user) {
     this.user = user;
+  }
+
+  /**
+   * The calling organization when another backend (or this one's own services) called with Basic
+   * credentials (REST spec §2.8); empty for end users.
+   */
+  public Optional<String> organization() {
+    return Optional.ofNullable(user)
+        .filter(caller -> OrganizationAuthenticator.ROLE.equals(caller.role()))
+        .map(AuthenticatedUser::username);
   }
 
   public Optional<AuthenticatedUser> get() {

@@ -1,7 +1,9 @@
 package org.substra.node.api.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,15 @@ public interface ApiConfig {
 
   Tokens tokens();
 
+  Uploads uploads();
+
+  /**
+   * Whether this organization builds function images (BUILDER_ENABLED); without a builder, function
+   * registration is refused (422).
+   */
+  @WithDefault("true")
+  boolean builderEnabled();
+
   FirstUser firstUser();
 
   /** One channel's settings. */
@@ -43,6 +54,25 @@ public interface ApiConfig {
     /** At most one member organization (checked by the probes). */
     @WithDefault("false")
     boolean restricted();
+  }
+
+  /** Registrations and their files (REST spec §4.3–§4.5, §7.5). */
+  interface Uploads {
+
+    /** Largest file a registration accepts, each (DATA_UPLOAD_MAX_SIZE). */
+    @WithDefault("1G")
+    MemorySize maxFileSize();
+
+    /**
+     * The folder under which data samples may be registered by server path (SERVERMEDIAS_PATH);
+     * compute-service must see the same folder.
+     */
+    @WithDefault("/var/substra/servermedias")
+    Path dataSampleRoot();
+
+    /** How long a registration waits for its asset to show in the read model. */
+    @WithDefault("10s")
+    Duration visibilityTimeout();
   }
 
   /** Login tokens (REST spec §2.2). */

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,12 +39,12 @@ public class DataManagerReadModel {
   @SuppressWarnings("unchecked")
   public Uni<Map<String, Object>> list(String channel, Listing listing, String base) {
     ReadModelTable.Filter filter = managers.filter(channel, listing);
-    List<String> samples = listing.in("data_sample_key");
+    UUID[] samples = listing.uuids("data_sample_key");
     if (samples != null) {
       filter.add(
           "key IN (SELECT data_manager_key FROM read_model.data_sample_data_managers"
               + " WHERE data_sample_key = ANY(?))",
-          (Object) ReadModelTable.uuids(samples));
+          (Object) samples);
     }
     ReadModelTable.permissionFilter(filter, listing, "can_access_logs", "logs");
     return managers
@@ -64,6 +65,19 @@ public class DataManagerReadModel {
               }
               Map<String, Object> manager = view(row, base);
               return withSampleKeys(List.of(manager)).replaceWith(manager);
+            });
+  }
+
+  /** The channel's data managers of {@code keys} by key, as task inputs embed them (no samples). */
+  public Uni<Map<UUID, Map<String, Object>>> byKeys(
+      String channel, Collection<UUID> keys, String base) {
+    return managers
+        .findAll(channel, keys)
+        .map(
+            rows -> {
+              Map<UUID, Map<String, Object>> views = new HashMap<>();
+              rows.forEach((key, row) -> views.put(key, view(row, base)));
+              return views;
             });
   }
 

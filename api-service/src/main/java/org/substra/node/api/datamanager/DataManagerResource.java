@@ -1,28 +1,43 @@
 package org.substra.node.api.datamanager;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.substra.node.api.auth.CurrentUser;
 import org.substra.node.api.error.ApiException;
 import org.substra.node.api.listing.Listing;
 
-/** Data managers of the caller's channel, from the read model (REST spec §4.4). */
+/** Data managers (the SDK's datasets) of the caller's channel (REST spec §4.4, §5.2). */
 @Path("/data_manager/")
 @Produces(MediaType.APPLICATION_JSON)
 public class DataManagerResource {
 
   private final DataManagerReadModel managers;
+  private final DataManagerRegistration registration;
+  private final DataManagerFiles files;
   private final CurrentUser current;
 
-  DataManagerResource(DataManagerReadModel managers, CurrentUser current) {
+  DataManagerResource(
+      DataManagerReadModel managers,
+      DataManagerRegistration registration,
+      DataManagerFiles files,
+      CurrentUser current) {
     this.managers = managers;
+    this.registration = registration;
+    this.files = files;
     this.current = current;
   }
 
@@ -31,11 +46,43 @@ public class DataManagerResource {
     return managers.list(current.channel(), new Listing(uri, 100), Listing.base(uri));
   }
 
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  public RestResponse<Map<String, Object>> register(
+      @RestForm("json") String json,
+      @RestForm("data_opener") FileUpload opener,
+      @RestForm("description") FileUpload description,
+      @Context UriInfo uri) {
+    return RestResponse.status(
+        RestResponse.Status.CREATED,
+        registration.register(current.channel(), Listing.base(uri), json, opener, description));
+  }
+
   @GET
   @Path("{key}/")
   public Uni<Map<String, Object>> get(@PathParam("key") String key, @Context UriInfo uri) {
     return managers
         .get(current.channel(), key, Listing.base(uri))
         .map(found -> ApiException.found(found, "DataManager"));
+  }
+
+  @PUT
+  @Path("{key}/")
+  @Consumes(MediaType.WILDCARD)
+  public Map<String, Object> rename(@PathParam("key") String key, String body) {
+    registration.rename(current.channel(), key, body);
+    return Map.of();
+  }
+
+  @GET
+  @Path("{key}/opener/")
+  public Response opener(@PathParam("key") String key) {
+    return files.opener(current.channel(), key);
+  }
+
+  @GET
+  @Path("{key}/description/")
+  public Response description(@PathParam("key") String key) {
+    return files.description(current.channel(), key);
   }
 }

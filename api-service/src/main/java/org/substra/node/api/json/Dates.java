@@ -24,4 +24,9 @@ public final class Dates {
     OffsetDateTime utc = time.withOffsetSameInstant(ZoneOffset.UTC);
     return utc.format(utc.getNano() / 1000 == 0 ? SECONDS : MICROS);
   }
+
+  /** Always six fraction digits: how the reference renders {@code estimated_end_date}. */
+  public static String formatMicros(OffsetDateTime time) {
+    return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).format(MICROS);
+  }
 }

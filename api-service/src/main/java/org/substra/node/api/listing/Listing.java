@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import org.substra.node.api.error.ApiException;
 
 /**
@@ -50,6 +53,83 @@ public final class Listing {
       }
     }
     return values;
+  }
+
+  /** An "in" filter of uuids; a malformed one is a 400 naming it, as a form field error. */
+  public UUID[] uuids(String name) {
+    List<String> values = in(name);
+    if (values == null) {
+      return null;
+    }
+    UUID[] uuids = new UUID[values.size()];
+    for (int i = 0; i < uuids.length; i++) {
+      uuids[i] = uuid(name, values.get(i));
+    }
+    return uuids;
+  }
+
+  /** A single-value uuid filter: a comma list is not split, so it is not a uuid either. */
+  public UUID uuid(String name) {
+    String value = last(name);
+    return value == null || value.isEmpty() ? null : uuid(name, value);
+  }
+
+  private static UUID uuid(String name, String value) {
+    try {
+      UUID uuid = UUID.fromString(value);
+      // UUID.fromString accepts short groups ("1-1-1-1-1"): only the canonical text is a key.
+      if (uuid.toString().equalsIgnoreCase(value)) {
+        return uuid;
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below
+    }
+    throw ApiException.field(400, name, "“" + value + "” is not a valid UUID.");
+  }
+
+  /** An "in" filter over an enumeration: an unknown value is a 400, as in the reference. */
+  public String[] choices(String name, Set<String> allowed) {
+    List<String> values = in(name);
+    if (values == null) {
+      return null;
+    }
+    for (String value : values) {
+      if (!allowed.contains(value)) {
+        throw ApiException.field(
+            400, name, "Select a valid choice. " + value + " is not one of the available choices.");
+      }
+    }
+    return values.toArray(String[]::new);
+  }
+
+  /** An "in" filter of whole numbers. */
+  public Integer[] integers(String name) {
+    List<String> values = in(name);
+    if (values == null) {
+      return null;
+    }
+    try {
+      return values.stream().map(Integer::valueOf).toArray(Integer[]::new);
+    } catch (NumberFormatException e) {
+      throw ApiException.field(400, name, "Enter a whole number.");
+    }
+  }
+
+  /** A number of seconds ({@code duration_min}); a value that is not one is a 400. */
+  public Double seconds(String name) {
+    String value = last(name);
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      double seconds = Double.parseDouble(value);
+      if (Double.isFinite(seconds)) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.field(400, name, "Enter a number.");
   }
 
   public OffsetDateTime date(String name) {
@@ -96,12 +176,17 @@ public final class Listing {
    * dropped, {@code fallback} when none remains; the key always ends it so pages are stable.
    */
   public String orderBy(Map<String, String> allowed, String fallback, String key) {
+    return orderBy(allowed::get, fallback, key);
+  }
+
+  /** As above, with the column of a parameter name computed (null: not allowed). */
+  public String orderBy(Function<String, String> allowed, String fallback, String key) {
     List<String> parts = new ArrayList<>();
     String ordering = last("ordering");
     if (ordering != null) {
       for (String field : ordering.split(",")) {
         boolean descending = field.startsWith("-");
-        String column = allowed.get(descending ? field.substring(1) : field);
+        String column = allowed.apply(descending ? field.substring(1) : field);
         if (column != null) {
           parts.add(column + (descending ? " DESC NULLS FIRST" : " ASC NULLS LAST"));
         }
@@ -112,6 +197,11 @@ public final class Listing {
     }
     parts.add(key);
     return String.join(", ", parts);
+  }
+
+  /** {@code page=last}: the page is known once the count is. */
+  public boolean lastPage() {
+    return page == Integer.MAX_VALUE;
   }
 
   /** Fixes the page once the count is known ({@code page=last}). */
@@ -143,13 +233,31 @@ public final class Listing {
     return body;
   }
 
+  /**
+   * The request's URL with {@code page} replaced. The query is kept as the client encoded it: a
+   * UriBuilder would encode its escapes again ({@code %2C} → {@code %252C}) and the next page would
+   * carry other filter values.
+   */
   private String link(int target) {
-    var builder = uri.getRequestUriBuilder().replaceQueryParam("page");
-    if (target > 1) {
-      builder.queryParam("page", target);
+    URI request = uri.getRequestUri();
+    List<String> parameters = new ArrayList<>();
+    String query = request.getRawQuery();
+    if (query != null) {
+      for (String parameter : query.split("&")) {
+        if (!parameter.isEmpty() && !parameter.equals("page") && !parameter.startsWith("page=")) {
+          parameters.add(parameter);
+        }
+      }
     }
-    URI link = builder.build();
-    return link.toString();
+    if (target > 1) {
+      parameters.add("page=" + target);
+    }
+    String base = request.toString();
+    int question = base.indexOf('?');
+    if (question >= 0) {
+      base = base.substring(0, question);
+    }
+    return parameters.isEmpty() ? base : base + "?" + String.join("&", parameters);
   }
 
   /** The public base URL as the client reached this node (addresses must be absolute, §1.3). */

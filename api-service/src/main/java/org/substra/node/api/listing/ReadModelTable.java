@@ -1,12 +1,15 @@
 package org.substra.node.api.listing;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +25,14 @@ public final class ReadModelTable {
 
   private final Pool pool;
   private final String table;
-  private final Map<String, String> ordering;
+  private final Function<String, String> ordering;
 
   public ReadModelTable(Pool pool, String table, Map<String, String> ordering) {
+    this(pool, table, ordering::get);
+  }
+
+  /** {@code ordering} gives the SQL expression of an ordering parameter, null when not allowed. */
+  public ReadModelTable(Pool pool, String table, Function<String, String> ordering) {
     this.pool = pool;
     this.table = "read_model." + table;
     this.ordering = ordering;
@@ -32,33 +40,96 @@ public final class ReadModelTable {
 
   /** Conditions on the channel and on {@code key}, {@code owner}, {@code name}, dates, match. */
   public Filter filter(String channel, Listing listing) {
-    Filter filter = new Filter();
-    filter.add("channel = ?", channel);
-    List<String> keys = listing.in("key");
-    if (keys != null) {
-      filter.add("key = ANY(?)", (Object) uuids(keys));
+    Filter filter = common(channel, listing);
+    List<String> names = listing.in("name");
+    if (names != null) {
+      filter.in("name", names.toArray(String[]::new));
     }
-    for (String column : List.of("owner", "name")) {
-      List<String> values = listing.in(column);
-      if (values != null) {
-        filter.add(column + " = ANY(?)", (Object) values.toArray(String[]::new));
-      }
-    }
-    var after = listing.date("creation_date_after");
-    if (after != null) {
-      filter.add("creation_date >= ?", after);
-    }
-    var before = listing.date("creation_date_before");
-    if (before != null) {
-      filter.add("creation_date <= ?", before);
-    }
-    for (String term : listing.matchTerms()) {
-      // The term is searched as text: LIKE's own characters are escaped.
-      String literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-      filter.add("(key::text ILIKE ? OR name ILIKE ?)", "%" + literal + "%", "%" + literal + "%");
-    }
+    match(filter, listing, "key::text", "name");
     permissionFilter(filter, listing, "can_process", "process");
     return filter;
+  }
+
+  /** Conditions every asset list has: the channel, {@code key}, {@code owner}, creation dates. */
+  public Filter common(String channel, Listing listing) {
+    Filter filter = new Filter();
+    filter.add("channel = ?", channel);
+    UUID[] keys = listing.uuids("key");
+    if (keys != null) {
+      filter.in("key", keys);
+    }
+    List<String> owners = listing.in("owner");
+    if (owners != null) {
+      filter.in("owner", owners.toArray(String[]::new));
+    }
+    dateRange(filter, listing, "creation_date");
+    return filter;
+  }
+
+  /** {@code <column>_after} and {@code <column>_before}, both inclusive. */
+  public static void dateRange(Filter filter, Listing listing, String column) {
+    var after = listing.date(column + "_after");
+    if (after != null) {
+      filter.add(column + " >= ?", after);
+    }
+    var before = listing.date(column + "_before");
+    if (before != null) {
+      filter.add(column + " <= ?", before);
+    }
+  }
+
+  /** {@code match}: every term is a case-insensitive substring of one of {@code columns}. */
+  public static void match(Filter filter, Listing listing, String... columns) {
+    for (String term : listing.matchTerms()) {
+      String literal = like(term);
+      List<String> any = new ArrayList<>();
+      Object[] values = new Object[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        any.add(columns[i] + " ILIKE ?");
+        values[i] = literal;
+      }
+      filter.add("(" + String.join(" OR ", any) + ")", values);
+    }
+  }
+
+  /** A LIKE pattern finding {@code text} anywhere, LIKE's own characters escaped. */
+  private static String like(String text) {
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  /**
+   * {@code metadata=[{"key","type","value"}]} (spec §1.5): {@code is}, {@code contains}, {@code
+   * exists}, ANDed. Not JSON, or an entry without key or type: the whole filter is ignored, as in
+   * the reference; an unknown type is ignored alone.
+   */
+  public static void metadataFilter(Filter filter, Listing listing) {
+    String value = listing.last("metadata");
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    JsonArray entries;
+    try {
+      entries = new JsonArray(value);
+    } catch (RuntimeException e) {
+      return;
+    }
+    List<Runnable> conditions = new ArrayList<>();
+    for (Object entry : entries) {
+      if (!(entry instanceof JsonObject object)
+          || !(object.getValue("key") instanceof String key)
+          || !(object.getValue("type") instanceof String type)) {
+        return;
+      }
+      String expected = object.getValue("value") == null ? "" : object.getValue("value").toString();
+      switch (type) {
+        case "is" -> conditions.add(() -> filter.add("metadata ->> ? = ?", key, expected));
+        case "contains" ->
+            conditions.add(() -> filter.add("metadata ->> ? ILIKE ?", key, like(expected)));
+        case "exists" -> conditions.add(() -> filter.add("metadata -> ? IS NOT NULL", key));
+        default -> {}
+      }
+    }
+    conditions.forEach(Runnable::run);
   }
 
   /** {@code name=a,b}: the asset is public, or all of them are authorized. */
@@ -76,34 +147,48 @@ public final class ReadModelTable {
   public Uni<Map<String, Object>> page(
       Filter filter, Listing listing, Function<Row, Map<String, Object>> view) {
     String where = filter.sql();
-    return pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE " + where)
-        .execute(Tuple.tuple(filter.params))
-        .flatMap(
-            counted -> {
-              long count = counted.iterator().next().getLong(0);
-              listing.count(count);
-              List<Object> params = new ArrayList<>(filter.params);
-              params.add(listing.limit());
-              params.add(listing.offset());
-              String sql =
-                  "SELECT * FROM "
-                      + table
-                      + " WHERE "
-                      + where
-                      + " ORDER BY "
-                      + listing.orderBy(ordering, "creation_date ASC", "key ASC")
-                      + " LIMIT $"
-                      + (params.size() - 1)
-                      + " OFFSET $"
-                      + params.size();
-              return pool.preparedQuery(sql)
-                  .execute(Tuple.tuple(params))
-                  .map(
-                      rows -> {
-                        List<Map<String, Object>> results = new ArrayList<>();
-                        rows.forEach(row -> results.add(view.apply(row)));
-                        return listing.envelope(count, results);
-                      });
+    Uni<Long> counted =
+        pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE " + where)
+            .execute(Tuple.tuple(filter.params))
+            .map(rows -> rows.iterator().next().getLong(0));
+    if (listing.lastPage()) {
+      // page=last: the offset depends on the count.
+      return counted.flatMap(
+          count -> {
+            listing.count(count);
+            return rows(where, filter, listing, view).map(rows -> listing.envelope(count, rows));
+          });
+    }
+    // Otherwise both queries go at once, on two connections: one round trip less per page.
+    return Uni.combine()
+        .all()
+        .unis(counted, rows(where, filter, listing, view))
+        .with((count, rows) -> listing.envelope(count, rows));
+  }
+
+  private Uni<List<Map<String, Object>>> rows(
+      String where, Filter filter, Listing listing, Function<Row, Map<String, Object>> view) {
+    List<Object> params = new ArrayList<>(filter.params);
+    params.add(listing.limit());
+    params.add(listing.offset());
+    String sql =
+        "SELECT * FROM "
+            + table
+            + " WHERE "
+            + where
+            + " ORDER BY "
+            + listing.orderBy(ordering, "creation_date ASC", "key ASC")
+            + " LIMIT $"
+            + (params.size() - 1)
+            + " OFFSET $"
+            + params.size();
+    return pool.preparedQuery(sql)
+        .execute(Tuple.tuple(params))
+        .map(
+            rows -> {
+              List<Map<String, Object>> results = new ArrayList<>();
+              rows.forEach(row -> results.add(view.apply(row)));
+              return results;
             });
   }
 
@@ -116,6 +201,21 @@ public final class ReadModelTable {
     return pool.preparedQuery("SELECT * FROM " + table + " WHERE channel = $1 AND key = $2")
         .execute(Tuple.of(channel, uuid))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** The channel's rows of {@code keys}, by key (those of another channel are left out). */
+  public Uni<Map<UUID, Row>> findAll(String channel, Collection<UUID> keys) {
+    if (keys.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return pool.preparedQuery("SELECT * FROM " + table + " WHERE channel = $1 AND key = ANY($2)")
+        .execute(Tuple.of(channel, keys.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              Map<UUID, Row> found = new HashMap<>();
+              rows.forEach(row -> found.put(row.getUUID("key"), row));
+              return found;
+            });
   }
 
   public static Map<String, Object> permission(Row row, String prefix) {
@@ -148,10 +248,6 @@ public final class ReadModelTable {
     return value == null ? Map.of() : new JsonObject(value.toString()).getMap();
   }
 
-  public static UUID[] uuids(List<String> keys) {
-    return keys.stream().map(ReadModelTable::uuid).filter(key -> key != null).toArray(UUID[]::new);
-  }
-
   public static UUID uuid(String key) {
     try {
       return UUID.fromString(key);
@@ -180,7 +276,24 @@ public final class ReadModelTable {
       conditions.add(numbered.toString());
     }
 
-    String sql() {
+    /**
+     * {@code column} is one of {@code values}. One value is compared with {@code =}: the planner
+     * then walks an index on (column, creation_date) in page order, which it cannot do for {@code =
+     * ANY(array)} of a generic plan (a plan's tasks: 9 ms instead of 0.1 at 100 000 tasks).
+     */
+    public void in(String column, Object[] values) {
+      if (values.length == 1) {
+        add(column + " = ?", values[0]);
+      } else {
+        add(column + " = ANY(?)", (Object) values);
+      }
+    }
+
+    public List<Object> params() {
+      return params;
+    }
+
+    public String sql() {
       return String.join(" AND ", conditions);
     }
   }

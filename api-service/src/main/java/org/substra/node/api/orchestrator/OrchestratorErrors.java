@@ -17,6 +17,8 @@ public final class OrchestratorErrors {
           case UNAUTHENTICATED -> 401;
           case PERMISSION_DENIED -> 403;
           case NOT_FOUND -> 404;
+          // OE0109, an already terminated plan: the reference answers 500; the spec asks 400.
+          case UNKNOWN -> detail.startsWith("OE0109") ? 400 : 500;
           case CANCELLED -> 408;
           case ALREADY_EXISTS, ABORTED -> 409;
           case RESOURCE_EXHAUSTED -> detail.contains("message larger than max") ? 413 : 429;

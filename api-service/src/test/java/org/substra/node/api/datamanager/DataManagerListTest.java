@@ -1,45 +1,30 @@
 package org.substra.node.api.datamanager;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.substra.node.api.auth.AuthenticationTest;
-import org.substra.node.api.testing.ReadModelFixture;
+import org.substra.node.api.testing.ReadModelRequests;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
 /** {@code GET /data_manager/} and {@code GET /data_manager/{key}/} over the read model (§4.4). */
 @QuarkusTest
 @WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE, Dependency.ORCHESTRATOR})
-class DataManagerListTest {
+class DataManagerListTest extends ReadModelRequests {
 
   static final String OPEN = "44444444-4444-4444-8444-444444444444";
   static final String CLOSED = "55555555-5555-4555-8555-555555555555";
   static final String OLD_SAMPLE = "66666666-6666-4666-8666-666666666666";
   static final String NEW_SAMPLE = "77777777-7777-4777-8777-777777777777";
 
-  @Inject Pool pool;
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
-
-  private String token;
-
   @BeforeEach
   void readModel() {
-    ReadModelFixture.migrate(jdbcUrl);
-    ReadModelFixture.execute(
-        pool,
+    givenReadModel(
         "DELETE FROM read_model.data_sample_data_managers; DELETE FROM read_model.data_samples;"
             + " DELETE FROM read_model.data_managers;"
             + manager(OPEN, "open data", true, "2024-03-01T09:00:00Z")
@@ -60,7 +45,6 @@ class DataManagerListTest {
             + "', '"
             + OPEN
             + "', 0);");
-    token = AuthenticationTest.login().getString("token");
   }
 
   private static String manager(String key, String name, boolean open, String created) {
@@ -80,11 +64,6 @@ class DataManagerListTest {
         + ", '{MyOrg1MSP}', '{}', '"
         + created
         + "');";
-  }
-
-  /** A new request each time: a RestAssured specification keeps the query of its last call. */
-  private RequestSpecification user() {
-    return given().header("Authorization", "Token " + token);
   }
 
   @Test

@@ -8,48 +8,30 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.substra.node.api.auth.AuthenticationTest;
 import org.substra.node.api.testing.ReadModelFixture;
+import org.substra.node.api.testing.ReadModelRequests;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
 /** {@code GET /function/} and {@code GET /function/{key}/} over the read model (§4.3, §1.4). */
 @QuarkusTest
 @WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE, Dependency.ORCHESTRATOR})
-class FunctionListTest {
+class FunctionListTest extends ReadModelRequests {
 
   static final String TRAIN = "11111111-1111-4111-8111-111111111111";
   static final String AGGREGATE = "22222222-2222-4222-8222-222222222222";
   static final String ELSEWHERE = "33333333-3333-4333-8333-333333333333";
 
-  @Inject Pool pool;
-
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
-
-  private String token;
-
   @BeforeEach
   void readModel() {
-    ReadModelFixture.migrate(jdbcUrl);
-    ReadModelFixture.execute(
-        pool,
+    givenReadModel(
         "DELETE FROM read_model.functions;"
             + row(TRAIN, "mychannel", "train", "MyOrg1MSP", false, "2024-03-01T09:00:00Z")
             + row(AGGREGATE, "mychannel", "aggregate", "MyOrg2MSP", true, "2024-03-02T09:00:00Z")
             + row(ELSEWHERE, "yourchannel", "other", "MyOrg3MSP", true, "2024-03-03T09:00:00Z"));
-    token = AuthenticationTest.login().getString("token");
-  }
-
-  /** A new request each time: a RestAssured specification keeps the query of its last call. */
-  private RequestSpecification user() {
-    return given().header("Authorization", "Token " + token);
   }
 
   private static String row(
@@ -133,7 +115,12 @@ class FunctionListTest {
   void filtersNarrowTheList() {
     user().get("/function/?match=aggreg").then().body("results.key", contains(AGGREGATE));
     user().get("/function/?owner=MyOrg1MSP").then().body("results.key", contains(TRAIN));
-    user().get("/function/?key=" + TRAIN + ",not-a-key").then().body("count", equalTo(1));
+    user().get("/function/?key=" + TRAIN).then().body("count", equalTo(1));
+    user()
+        .get("/function/?key=" + TRAIN + ",not-a-key")
+        .then()
+        .statusCode(400)
+        .body("key[0]", equalTo("“not-a-key” is not a valid UUID."));
     user().get("/function/?can_process=MyOrg3MSP").then().body("results.key", contains(AGGREGATE));
     user()
         .get("/function/?creation_date_after=2024-03-02T00:00:00Z")
@@ -152,5 +139,36 @@ class FunctionListTest {
         .body("detail", equalTo("No Function matches the given query."));
     user().get("/function/not-a-uuid/").then().statusCode(404);
     given().get("/function/").then().statusCode(401);
+  }
+
+  @Test
+  void buildProfilingTotalsOnceBothStepsAreKnown() {
+    ReadModelFixture.execute(
+        pool,
+        "DELETE FROM read_model.function_profiling_steps;"
+            + " INSERT INTO read_model.function_profiling_steps VALUES"
+            + " ('"
+            + TRAIN
+            + "', 'build_image', 'mychannel', 123456),"
+            + " ('"
+            + TRAIN
+            + "', 'save_function', 'mychannel', 7890),"
+            + " ('"
+            + AGGREGATE
+            + "', 'build_image', 'mychannel', 5)");
+    user()
+        .get("/function/" + TRAIN + "/profiling/")
+        .then()
+        .statusCode(200)
+        .body("function_key", equalTo(TRAIN))
+        .body("execution_rundown.step", equalTo(List.of("build_image", "save_function")))
+        .body("execution_rundown.duration", equalTo(List.of(123456, 7890)))
+        .body("duration", equalTo(131346));
+    user()
+        .get("/function/" + AGGREGATE + "/profiling/")
+        .then()
+        .statusCode(200)
+        .body("duration", equalTo(null));
+    user().get("/function/" + ELSEWHERE + "/profiling/").then().statusCode(404);
   }
 }

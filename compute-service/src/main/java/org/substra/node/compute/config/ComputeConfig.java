@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,44 @@ public interface ComputeConfig {
   @WithDefault("1")
   int concurrency();
 
+  /** This organization's MSP id: the identity of every orchestrator call. */
+  @WithDefault("MyOrg1MSP")
+  String mspId();
+
+  /**
+   * Public address of this node's api-service: models and failure logs are registered in the
+   * orchestrator as URLs under it.
+   */
+  @WithDefault("http://127.0.0.1:8000")
+  String apiUrl();
+
+  /** Work messages from event-service (see event-service README, "Work messages"). */
+  Work work();
+
+  /** Fetching the input assets other organizations own (worker-spec §6.2). */
+  OrgLink orgLink();
+
+  interface OrgLink {
+
+    /**
+     * The secret this node's services use to call its own api-service as the organization (the same
+     * as org-link-service's {@code org-link.self-secret}). Unset: assets of other organizations
+     * cannot be fetched and such tasks fail with a message saying so.
+     */
+    Optional<String> selfSecret();
+
+    /** The channel sent in {@code Substra-Channel-Name} when fetching those assets. */
+    @WithDefault("mychannel")
+    String channel();
+
+    /** Timeout of one fetch (connect and whole answer). */
+    @WithDefault("300s")
+    java.time.Duration timeout();
+  }
+
+  /** Local executor (functions run as local processes). */
+  Local local();
+
   /** Where this replica runs; build and compute pods are placed next to it. */
   Kubernetes kubernetes();
 
@@ -36,6 +76,72 @@ public interface ComputeConfig {
 
   /** Shape of Kaniko build pods. */
   Kaniko kaniko();
+
+  interface Work {
+
+    /** Direct exchange event-service publishes to. */
+    @WithDefault("compute")
+    String exchange();
+
+    /** Queue of build messages, consumed by every replica. */
+    @WithDefault("compute.builds")
+    String buildQueue();
+
+    /** Task and cancel queues are {@code <prefix>.<replica index>}. */
+    @WithDefault("compute.tasks")
+    String taskQueuePrefix();
+
+    /**
+     * This replica's task queue index; absent = the ordinal suffix of {@code HOSTNAME} (StatefulSet
+     * pod {@code compute-<i>}), else 0.
+     */
+    Optional<Integer> replicaIndex();
+
+    /** Builds a replica runs at the same time. */
+    @WithDefault("1")
+    int buildConcurrency();
+
+    /** Delay before a message whose handling failed on our side is delivered again. */
+    @WithDefault("5s")
+    Duration retryDelay();
+
+    /**
+     * Attempts of a task or build whose failure is ours (internal errors) before an INTERNAL_ERROR
+     * failure report ends it.
+     */
+    @WithDefault("3")
+    int maxAttempts();
+  }
+
+  interface Local {
+
+    /**
+     * Replaces {@code argv[0]} of a Dockerfile ENTRYPOINT that names a Python interpreter ({@code
+     * python}, {@code python3}, ...): images carry their own Python, a local node uses this one.
+     */
+    @WithDefault("python3")
+    String python();
+
+    /**
+     * Extra environment of function processes, for example {@code PYTHONPATH} giving substratools.
+     */
+    Map<String, String> env();
+
+    /** Environment variables of this service passed on to function processes. */
+    @WithDefault("PATH,HOME,LANG,LC_ALL,TMPDIR")
+    List<String> inheritEnv();
+
+    /** How long a cancelled function process may take to stop before it is killed. */
+    @WithDefault("5s")
+    Duration stopGrace();
+
+    /**
+     * Megabytes of asset cache (data samples, openers, models) kept between tasks; the least
+     * recently used assets go first.
+     */
+    @WithDefault("10240")
+    long cacheMegabytes();
+  }
 
   enum Executor {
     KUBERNETES,

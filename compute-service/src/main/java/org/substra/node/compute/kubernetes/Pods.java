@@ -4,12 +4,17 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +23,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.substra.node.compute.config.ComputeConfig;
 
 /**
@@ -165,6 +173,56 @@ public class Pods {
           name, PodWaitException.Outcome.TIMEOUT, "still there " + timeout + " after deletion", e);
     }
     return true;
+  }
+
+  /**
+   * Runs {@code command} in a container of a running pod (no TTY, no stdin), its stdout and stderr
+   * into {@code output}; waits for its end.
+   *
+   * @return the exit code
+   */
+  public int exec(String name, String container, List<String> command, OutputStream output)
+      throws InterruptedException, IOException {
+    AtomicReference<String> ending = new AtomicReference<>("no reason given");
+    CompletableFuture<Integer> exited = new CompletableFuture<>();
+    try (ExecWatch watch =
+        pod(name)
+            .inContainer(container)
+            .writingOutput(output)
+            .writingError(output)
+            .usingListener(
+                new ExecListener() {
+                  @Override
+                  public void onFailure(Throwable t, Response failureResponse) {
+                    ending.set("failure: " + t);
+                  }
+
+                  @Override
+                  public void onExit(int code, Status status) {
+                    exited.complete(code);
+                  }
+
+                  @Override
+                  public void onClose(int code, String reason) {
+                    ending.compareAndSet("no reason given", "closed " + code + " " + reason);
+                  }
+                })
+            .exec(command.toArray(String[]::new))) {
+      Integer exit = watch.exitCode().get();
+      if (exit == null) {
+        // The client may handle the close before the status frame that preceded it: the status
+        // still arrives, through the listener.
+        exit = exited.completeOnTimeout(null, 5, TimeUnit.SECONDS).get();
+      }
+      if (exit == null) {
+        // The connection ended before the API server sent the command's status.
+        throw new IOException(
+            "exec in pod " + name + " ended without an exit status (" + ending.get() + ")");
+      }
+      return exit;
+    } catch (ExecutionException e) {
+      throw new IOException("exec in pod " + name + " failed: " + e.getCause(), e.getCause());
+    }
   }
 
   /** NodePort through which kubelets reach a local registry's service. */

@@ -6,7 +6,9 @@ import io.quarkus.grpc.GrpcClientUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.substra.node.event.config.EventConfig;
 import org.substra.node.event.consumption.ProgressRepository.Progress;
@@ -33,6 +35,7 @@ public class OrchestratorResync {
   private final ProjectionService projection;
   private final ConsumptionState state;
   private final EventConfig config;
+  private final Map<String, String> idleCheckFailures = new HashMap<>();
 
   OrchestratorResync(
       @GrpcClient("orchestrator") MutinyEventServiceStub events,
@@ -94,8 +97,16 @@ public class OrchestratorResync {
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        LOG.debugf("idle check of channel %s failed: %s", channel, e.toString());
+        // Said once per kind of failure: an orchestrator that stays down would fill the log.
+        String failure = ProjectionLoop.describe(e);
+        if (failure.equals(idleCheckFailures.put(channel, failure))) {
+          LOG.debugf("idle check of channel %s failed: %s", channel, failure);
+        } else {
+          LOG.warnf("idle check of channel %s failed: %s", channel, failure);
+        }
+        continue;
       }
+      idleCheckFailures.remove(channel);
     }
   }
 

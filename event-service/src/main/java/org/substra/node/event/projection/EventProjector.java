@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -64,11 +65,28 @@ public class EventProjector {
       throws SQLException {
     Set<String> keys = new HashSet<>();
     for (Event event : events) {
-      if (event.hasComputeTask() && !batch.tasks.containsKey(event.getComputeTask().getKey())) {
+      if (event.hasComputeTask()) {
         keys.add(event.getComputeTask().getKey());
       }
     }
-    batch.tasks.putAll(tasks.load(db, keys));
+    prefetchTasks(db, batch, keys);
+  }
+
+  /** Reads (and locks until the transaction ends) the tasks of {@code keys} the read model has. */
+  public void prefetchTasks(Connection db, ProjectionBatch batch, Collection<String> keys)
+      throws SQLException {
+    Set<String> missing = new HashSet<>(keys);
+    missing.removeAll(batch.tasks.keySet());
+    batch.tasks.putAll(tasks.load(db, missing));
+  }
+
+  /**
+   * The status the read model has for a task of {@code batch} (read by {@link #prefetch}); null
+   * when it does not have the task.
+   */
+  public ComputeTaskStatus knownStatus(ProjectionBatch batch, String taskKey) {
+    TaskRepository.TaskRow row = batch.tasks.get(taskKey);
+    return row == null ? null : row.status;
   }
 
   /** Writes what {@code batch} kept in memory; call before committing. */

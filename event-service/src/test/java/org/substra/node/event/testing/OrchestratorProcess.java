@@ -15,8 +15,6 @@ public final class OrchestratorProcess {
   public static final String EXCHANGE = "events-test.orchestrator";
   public static final String DATABASE = "orchestrator_events_test";
 
-  private static OrchestratorProcess running;
-
   private final PackagedService service;
   private final int grpcPort;
 
@@ -26,13 +24,11 @@ public final class OrchestratorProcess {
   }
 
   /** The orchestrator of this JVM, started on first use and stopped when the JVM exits. */
-  public static synchronized OrchestratorProcess get() {
-    if (running == null || !running.service.isAlive()) {
-      running = start();
-      OrchestratorProcess started = running;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
-    }
-    return running;
+  public static OrchestratorProcess get() {
+    PackagedService service =
+        PackagedService.shared("event-service-tests.orchestrator", OrchestratorProcess::start);
+    return new OrchestratorProcess(
+        service, Integer.parseInt(service.setting("quarkus.grpc.server.port")));
   }
 
   public int grpcPort() {
@@ -57,7 +53,7 @@ public final class OrchestratorProcess {
     }
   }
 
-  private static OrchestratorProcess start() {
+  private static PackagedService start() {
     int grpcPort = PackagedService.freePort();
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("quarkus.grpc.server.port", String.valueOf(grpcPort));
@@ -68,16 +64,10 @@ public final class OrchestratorProcess {
     settings.put("node.rabbitmq.virtual-host", "substra_test");
     settings.put("orchestrator.events.exchange", EXCHANGE);
     settings.put("orchestrator.channels.mychannel", "MyOrg1MSP,MyOrg2MSP");
-    PackagedService service =
-        PackagedService.start(
-            "orchestrator-service",
-            settings,
-            Path.of("target", "orchestrator-process.log"),
-            "/q/health/ready");
-    return new OrchestratorProcess(service, grpcPort);
-  }
-
-  public void stop() {
-    service.close();
+    return PackagedService.start(
+        "orchestrator-service",
+        settings,
+        Path.of("target", "orchestrator-process.log"),
+        "/q/health/ready");
   }
 }

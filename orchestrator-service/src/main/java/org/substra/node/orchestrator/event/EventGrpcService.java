@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 import org.substra.node.orchestrator.identity.Caller;
 import org.substra.node.orchestrator.protocol.Event;
 import org.substra.node.orchestrator.protocol.QueryEventsParam;
@@ -15,6 +16,8 @@ import org.substra.node.orchestrator.storage.Transactions;
 /** {@code orchestrator.EventService}. */
 @GrpcService
 public class EventGrpcService implements org.substra.node.orchestrator.protocol.EventService {
+
+  private static final Logger LOG = Logger.getLogger(EventGrpcService.class);
 
   private final Transactions transactions;
   private final EventRepository events;
@@ -51,10 +54,16 @@ public class EventGrpcService implements org.substra.node.orchestrator.protocol.
   @Override
   public Multi<Event> subscribeToEvents(SubscribeToEventsParam request) {
     // Errors on the stream travel as UNKNOWN with their text, as in the reference.
+    Caller caller = Caller.current();
     return stream
-        .subscribe(Caller.current(), request.getStartEventId())
+        .subscribe(caller, request.getStartEventId())
         .onFailure(failure -> !(failure instanceof io.grpc.StatusRuntimeException))
         .transform(
-            failure -> Status.UNKNOWN.withDescription(failure.getMessage()).asRuntimeException());
+            failure -> {
+              LOG.warnf("event stream of %s failed: %s", caller, failure);
+              String description =
+                  failure.getMessage() != null ? failure.getMessage() : failure.toString();
+              return Status.UNKNOWN.withDescription(description).asRuntimeException();
+            });
   }
 }

@@ -84,9 +84,12 @@ public class EventLog {
     current.complete(null);
   }
 
-  /** Completes at the next commit of this replica. */
+  /**
+   * Completes at the next commit of this replica. A copy for each waiter: a waiter that gives up
+   * cancels what it was given (Mutiny does on a timeout), which must not fail the other waiters.
+   */
   public CompletionStage<Void> nextCommit() {
-    return nextCommit;
+    return nextCommit.copy();
   }
 
   private static Tuple row(Event event, long position, OffsetDateTime timestamp) {

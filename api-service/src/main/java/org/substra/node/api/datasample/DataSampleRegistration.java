@@ -1,0 +1,227 @@
+package org.substra.node.api.datasample;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.substra.node.api.config.ApiConfig;
+import org.substra.node.api.error.ApiException;
+import org.substra.node.api.json.Dates;
+import org.substra.node.api.orchestrator.Orchestrator;
+import org.substra.node.api.registration.Archives;
+import org.substra.node.api.registration.RequestJson;
+import org.substra.node.api.registration.Uploads;
+import org.substra.node.api.registration.Visibility;
+import org.substra.node.api.storage.Buckets;
+import org.substra.node.api.storage.Checksums;
+import org.substra.node.api.storage.ObjectStorage;
+import org.substra.node.orchestrator.protocol.NewDataSample;
+import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
+import org.substra.node.orchestrator.protocol.UpdateDataSamplesParam;
+
+/**
+ * Registers data samples (REST spec §4.5), uploaded as archives or named by a folder on the server,
+ * all of one request in one orchestrator call; links samples to more data managers.
+ */
+@ApplicationScoped
+public class DataSampleRegistration {
+
+  private final ObjectStorage storage;
+  private final Orchestrator orchestrator;
+  private final DataSampleLedger ledger;
+  private final Visibility visibility;
+  private final Uploads uploads;
+  private final ApiConfig config;
+
+  DataSampleRegistration(
+      ObjectStorage storage,
+      Orchestrator orchestrator,
+      DataSampleLedger ledger,
+      Visibility visibility,
+      Uploads uploads,
+      ApiConfig config) {
+    this.storage = storage;
+    this.orchestrator = orchestrator;
+    this.ledger = ledger;
+    this.visibility = visibility;
+    this.uploads = uploads;
+    this.config = config;
+  }
+
+  /** A sample about to be registered: where it comes from and its folder checksum. */
+  private record Sample(String key, String checksum, Path archive, Path serverPath) {}
+
+  /** Samples uploaded as zip or tar archives, one per file part, in the order of the parts. */
+  public List<Map<String, Object>> upload(String channel, String json, List<FileUpload> files) {
+    RequestJson request = RequestJson.parse(json, "the \"json\" field");
+    List<String> managers = managers(channel, request);
+    if (files.isEmpty()) {
+      throw ApiException.detail(400, "No data sample file was submitted.");
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (FileUpload file : files) {
+      uploads.requireSize(file, file.name());
+      samples.add(
+          new Sample(
+              UUID.randomUUID().toString(),
+              archiveChecksum(file.uploadedFile()),
+              file.uploadedFile(),
+              null));
+    }
+    return register(channel, managers, samples);
+  }
+
+  /** Samples named by folders readable by the server ({@code path} or {@code paths}). */
+  public List<Map<String, Object>> fromServer(String channel, String body) {
+    RequestJson request = RequestJson.parse(body, "the request body");
+    List<String> managers = managers(channel, request);
+    if (request.has("path") && request.has("paths")) {
+      throw ApiException.detail(400, "Give either \"path\" or \"paths\", not both.");
+    }
+    List<String> paths =
+        request.has("path") ? List.of(request.text("path", null)) : request.strings("paths");
+    if (paths.isEmpty()) {
+      throw ApiException.detail(400, "missing or empty field 'path' or 'paths'");
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (String path : paths) {
+      Path folder = serverFolder(path);
+      samples.add(new Sample(UUID.randomUUID().toString(), Checksums.folder(folder), null, folder));
+    }
+    return register(channel, managers, samples);
+  }
+
+  /** Adds links from samples to data managers ({@code POST /data_sample/bulk_update/}). */
+  public void link(String channel, List<String> managers, List<String> samples) {
+    if (managers.isEmpty()) {
+      throw ApiException.detail(400, "missing or empty field 'data_manager_keys'");
+    }
+    if (samples.isEmpty()) {
+      throw ApiException.detail(400, "missing or empty field 'data_sample_keys'");
+    }
+    List<String> managerKeys =
+        managers.stream().map(k -> RequestJson.uuid("data_manager_keys", k)).toList();
+    List<String> sampleKeys =
+        samples.stream().map(k -> RequestJson.uuid("data_sample_keys", k)).toList();
+    orchestrator
+        .linkDataSamples(
+            channel,
+            UpdateDataSamplesParam.newBuilder()
+                .addAllKeys(sampleKeys)
+                .addAllDataManagerKeys(managerKeys)
+                .build())
+        .await()
+        .indefinitely();
+    long expected = (long) managerKeys.size() * sampleKeys.size();
+    visibility.await(
+        () -> ledger.links(sampleKeys, managerKeys).map(links -> links >= expected ? links : null),
+        "The links");
+  }
+
+  private List<Map<String, Object>> register(
+      String channel, List<String> managers, List<Sample> samples) {
+    RegisterDataSamplesParam.Builder batch = RegisterDataSamplesParam.newBuilder();
+    List<String> stored = new ArrayList<>();
+    try {
+      for (Sample sample : samples) {
+        if (sample.archive() != null) {
+          storage.store(Buckets.DATA_SAMPLES, sample.key(), sample.archive());
+        } else {
+          storage.putMarker(
+              Buckets.DATA_SAMPLES,
+              sample.key(),
+              Map.of(Buckets.SERVER_PATH, sample.serverPath().toString()));
+        }
+        stored.add(sample.key());
+        batch.addSamples(
+            NewDataSample.newBuilder()
+                .setKey(sample.key())
+                .addAllDataManagerKeys(managers)
+                .setChecksum(sample.checksum()));
+      }
+      orchestrator.registerDataSamples(channel, batch.build()).await().indefinitely();
+    } catch (RuntimeException refused) {
+      stored.forEach(key -> storage.remove(Buckets.DATA_SAMPLES, key));
+      throw refused;
+    }
+    List<String> keys = samples.stream().map(Sample::key).toList();
+    Map<String, OffsetDateTime> created =
+        visibility.await(
+            () -> ledger.created(keys).map(found -> found.size() == keys.size() ? found : null),
+            "The data samples");
+    List<Map<String, Object>> answer = new ArrayList<>();
+    for (Sample sample : samples) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("key", sample.key());
+      item.put("checksum", sample.checksum());
+      item.put("path", sample.serverPath() == null ? null : sample.serverPath().toString());
+      item.put("creation_date", Dates.format(created.get(sample.key())));
+      item.put("data_manager_keys", managers);
+      item.put("owner", config.organizationId());
+      answer.add(item);
+    }
+    return answer;
+  }
+
+  /** The data managers to link to: given, and registered on this node (their files are here). */
+  private List<String> managers(String channel, RequestJson request) {
+    List<String> keys = request.strings("data_manager_keys");
+    if (keys.isEmpty()) {
+      throw ApiException.detail(400, "missing or empty field 'data_manager_keys'");
+    }
+    List<String> managers =
+        keys.stream().map(key -> RequestJson.uuid("data_manager_keys", key)).distinct().toList();
+    Set<String> local =
+        ledger.managersOf(channel, config.organizationId(), managers).await().indefinitely();
+    if (!local.containsAll(managers)) {
+      throw ApiException.detail(
+          400,
+          "One or more datamanager keys provided do not exist in local database. Please create"
+              + " them before. DataManager keys: "
+              + managers.stream().filter(key -> !local.contains(key)).toList());
+    }
+    return managers;
+  }
+
+  /** The folder checksum compute-service checks, from the archive's files. */
+  private String archiveChecksum(Path archive) {
+    try {
+      return Checksums.folder(Archives.fileDigests(archive, uploads.maxFileSize()));
+    } catch (Archives.Refused refused) {
+      throw ApiException.detail(400, refused.getMessage());
+    }
+  }
+
+  private Path serverFolder(String path) {
+    Path root = config.uploads().dataSampleRoot().toAbsolutePath().normalize();
+    Path folder = Path.of(path).toAbsolutePath().normalize();
+    if (!folder.startsWith(root)) {
+      throw ApiException.detail(
+          400, "The path \"" + path + "\" is not under the data sample folder " + root + ".");
+    }
+    if (Files.isSymbolicLink(folder)) {
+      throw ApiException.detail(400, "The path \"" + path + "\" is a symbolic link.");
+    }
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      throw ApiException.detail(400, "The path \"" + path + "\" is not a folder on the server.");
+    }
+    try (Stream<Path> entries = Files.list(folder)) {
+      if (entries.findAny().isEmpty()) {
+        throw ApiException.detail(400, "The folder \"" + path + "\" is empty.");
+      }
+    } catch (IOException e) {
+      throw ApiException.detail(400, "The folder \"" + path + "\" cannot be read.");
+    }
+    return folder;
+  }
+}

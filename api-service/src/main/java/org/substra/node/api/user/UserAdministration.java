@@ -1,0 +1,179 @@
+package org.substra.node.api.user;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.substra.node.api.auth.AuthenticatedUser;
+import org.substra.node.api.error.ApiException;
+import org.substra.node.api.listing.Listing;
+import org.substra.node.api.registration.RequestJson;
+
+/**
+ * The users of the caller's channel (REST spec §2.9, UI): admins create, change the role of and
+ * delete them; everyone changes their own password.
+ */
+@ApplicationScoped
+public class UserAdministration {
+
+  private static final Set<String> ROLES = Set.of("ADMIN", "USER");
+
+  private final UserRepository users;
+
+  UserAdministration(UserRepository users) {
+    this.users = users;
+  }
+
+  @WithSession
+  public Uni<Map<String, Object>> list(AuthenticatedUser caller, Listing listing) {
+    StringBuilder query = new StringBuilder("channel = :channel");
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("channel", caller.channel());
+    String match = listing.last("match");
+    if (match != null && !match.isEmpty()) {
+      query.append(" and lower(username) like :match");
+      params.put("match", "%" + match.toLowerCase() + "%");
+    }
+    String role = listing.last("role");
+    if (role != null && !role.isEmpty()) {
+      query.append(" and role = :role");
+      params.put("role", role);
+    }
+    Sort sort =
+        "-username".equals(listing.last("ordering"))
+            ? Sort.descending("username")
+            : Sort.ascending("username");
+    var found = users.find(query.toString(), sort, params);
+    return found
+        .count()
+        .chain(
+            count ->
+                found
+                    .page(Page.of((int) (listing.offset() / listing.limit()), listing.limit()))
+                    .list()
+                    .map(
+                        page -> {
+                          List<Map<String, Object>> results = new ArrayList<>();
+                          page.forEach(user -> results.add(view(user)));
+                          return listing.envelope(count, results);
+                        }));
+  }
+
+  @WithSession
+  public Uni<Map<String, Object>> get(AuthenticatedUser caller, String username) {
+    return inChannel(caller, username).map(UserAdministration::view);
+  }
+
+  @WithTransaction
+  public Uni<Map<String, Object>> create(AuthenticatedUser caller, String body) {
+    requireAdmin(caller);
+    RequestJson request = RequestJson.parse(body, "the request body");
+    String username = request.text("username", "");
+    String password = request.text("password", "");
+    if (username.isEmpty() || username.length() > 150) {
+      throw ApiException.field(400, "username", "A username of 1 to 150 characters is required.");
+    }
+    if (password.length() < 8) {
+      throw ApiException.field(400, "password", "A password of at least 8 characters is required.");
+    }
+    String role = role(request);
+    return users
+        .findByUsername(username)
+        .chain(
+            existing -> {
+              if (existing != null) {
+                throw ApiException.field(
+                    400, "username", "A user with that username already exists.");
+              }
+              User user = new User();
+              user.username = username;
+              user.passwordHash = BcryptUtil.bcryptHash(password);
+              user.role = role;
+              user.channel = caller.channel();
+              return users.persist(user).map(UserAdministration::view);
+            });
+  }
+
+  @WithTransaction
+  public Uni<Map<String, Object>> changeRole(
+      AuthenticatedUser caller, String username, String body) {
+    requireAdmin(caller);
+    String role = role(RequestJson.parse(body, "the request body"));
+    return inChannel(caller, username)
+        .map(
+            user -> {
+              user.role = role;
+              return view(user);
+            });
+  }
+
+  @WithTransaction
+  public Uni<Void> delete(AuthenticatedUser caller, String username) {
+    requireAdmin(caller);
+    if (caller.username().equals(username)) {
+      throw ApiException.detail(400, "You cannot delete your own user.");
+    }
+    return inChannel(caller, username).chain(users::delete);
+  }
+
+  @WithTransaction
+  public Uni<Void> changePassword(AuthenticatedUser caller, String username, String body) {
+    if (!caller.username().equals(username)) {
+      throw ApiException.detail(403, "You can only change your own password.");
+    }
+    JsonNode request = RequestJson.parse(body, "the request body").node();
+    String password = request.path("password").asText("");
+    if (password.length() < 8) {
+      throw ApiException.field(400, "password", "A password of at least 8 characters is required.");
+    }
+    return inChannel(caller, username)
+        .invoke(user -> user.passwordHash = BcryptUtil.bcryptHash(password))
+        .replaceWithVoid();
+  }
+
+  private Uni<User> inChannel(AuthenticatedUser caller, String username) {
+    return users
+        .findByUsername(username)
+        .map(
+            user -> {
+              if (user == null
+                  || caller.channel() == null
+                  || !caller.channel().equals(user.channel)) {
+                throw ApiException.detail(404, "No User matches the given query.");
+              }
+              return user;
+            });
+  }
+
+  private static String role(RequestJson request) {
+    String role = request.text("role", "USER");
+    if (!ROLES.contains(role)) {
+      throw ApiException.field(400, "role", "\"" + role + "\" is not a valid choice.");
+    }
+    return role;
+  }
+
+  private static void requireAdmin(AuthenticatedUser caller) {
+    if (!"ADMIN".equals(caller.role())) {
+      throw ApiException.detail(403, "You do not have permission to perform this action.");
+    }
+  }
+
+  private static Map<String, Object> view(User user) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("username", user.username);
+    view.put("channel", user.channel);
+    view.put("role", user.role);
+    view.put("is_external_user", false);
+    return view;
+  }
+}

@@ -1,0 +1,241 @@
+package org.substra.node.api.datasample;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.substra.node.api.auth.AuthenticationTest;
+import org.substra.node.api.testing.RealNetwork;
+import org.substra.node.api.testing.Uploaded;
+import org.substra.node.testing.Dependency;
+import org.substra.node.testing.WithLocalDependencies;
+
+/**
+ * Datasets and data samples registered through the real orchestrator and event-service (REST spec
+ * §4.4, §4.5), and the opener and description downloads (§5.2).
+ */
+@QuarkusTest
+@WithLocalDependencies({Dependency.POSTGRESQL, Dependency.OBJECT_STORAGE})
+@QuarkusTestResource(value = RealNetwork.class, restrictToAnnotatedClass = true)
+class DataRegistrationTest {
+
+  static final String OPENER = "import substratools as tools\nclass Opener(tools.Opener): pass\n";
+  static final String UNKNOWN = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+
+  @Inject MinioClient storage;
+
+  private String token;
+
+  @BeforeEach
+  void login() {
+    token = AuthenticationTest.login().getString("token");
+  }
+
+  private RequestSpecification user() {
+    return given().header("Authorization", "Token " + token).accept("application/json;version=0.0");
+  }
+
+  /** Registers a dataset as the SDK does and answers its key. */
+  String dataset(String name) {
+    return user()
+        .multiPart(
+            "json",
+            "{\"name\": \""
+                + name
+                + "\", \"permissions\": {\"public\": false, \"authorized_ids\": []},"
+                + " \"logs_permission\": {\"public\": false, \"authorized_ids\": []}}")
+        .multiPart("data_opener", "opener.py", OPENER.getBytes(StandardCharsets.UTF_8))
+        .multiPart("description", "description.md", "# Data\n".getBytes(StandardCharsets.UTF_8))
+        .post("/data_manager/")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("key");
+  }
+
+  @Test
+  void aDatasetIsReadableRightAwayWithItsOpener() {
+    String key = dataset("mnist");
+    user()
+        .get("/data_manager/" + key + "/")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("mnist"))
+        .body("metadata", equalTo(Map.of()))
+        .body("opener.checksum", equalTo(Uploaded.sha256(OPENER.getBytes(StandardCharsets.UTF_8))))
+        .body("data_sample_keys", hasSize(0));
+    user().get("/data_manager/" + key + "/opener/").then().statusCode(200).body(equalTo(OPENER));
+    user()
+        .get("/data_manager/" + key + "/description/")
+        .then()
+        .statusCode(200)
+        .body(equalTo("# Data\n"));
+    user()
+        .get("/data_manager/not-a-key/opener/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("not a valid UUID"));
+
+    user()
+        .contentType("application/json")
+        .body("{\"name\": \"mnist-renamed\"}")
+        .put("/data_manager/" + key + "/")
+        .then()
+        .statusCode(200);
+    user().get("/data_manager/" + key + "/").then().body("name", equalTo("mnist-renamed"));
+    assertThat(dataset("mnist")).as("the same dataset twice is two datasets").isNotEqualTo(key);
+  }
+
+  @Test
+  void samplesUploadedAsArchivesAreStoredAndLinked() {
+    String manager = dataset("uploads");
+    byte[] first = Uploaded.zip(Map.of("x.csv", "1,2\n", "y.csv", "3\n"));
+    byte[] second = Uploaded.zip(Map.of("x.csv", "4,5\n"));
+    JsonPath created =
+        user()
+            .multiPart(
+                "json", "{\"data_manager_keys\": [\"" + manager + "\"], \"followlinks\": false}")
+            .multiPart("sample-1", "sample-1", first)
+            .multiPart("sample-2", "sample-2", second)
+            .post("/data_sample/")
+            .then()
+            .statusCode(201)
+            .body("", hasSize(2))
+            .body("[0].data_manager_keys", equalTo(List.of(manager)))
+            .body("[0].owner", equalTo("MyOrg1MSP"))
+            .extract()
+            .jsonPath();
+    assertThat(created.getString("[0].checksum")).isEqualTo(folderHash("1,2\n", "3\n"));
+    assertThat(created.getString("[1].checksum")).isEqualTo(folderHash("4,5\n"));
+    String sample = created.getString("[0].key");
+    user()
+        .get("/data_manager/" + manager + "/")
+        .then()
+        .body("data_sample_keys", containsInAnyOrder(sample, created.getString("[1].key")));
+    assertThat(stored(sample)).isTrue();
+
+    String other = dataset("other");
+    user()
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("data_manager_keys", other)
+        .formParam("data_sample_keys", sample)
+        .post("/data_sample/bulk_update/")
+        .then()
+        .statusCode(200)
+        .body(equalTo("{}"));
+    user()
+        .get("/data_manager/" + other + "/")
+        .then()
+        .body("data_sample_keys", equalTo(List.of(sample)));
+  }
+
+  @Test
+  void samplesOnTheServerAreRegisteredByPath() throws Exception {
+    String manager = dataset("on-server");
+    Path root = Path.of("target", "servermedias").toAbsolutePath();
+    Path folder = Files.createDirectories(root.resolve("sample-" + System.nanoTime()));
+    Files.writeString(folder.resolve("a.csv"), "7\n");
+    Files.createDirectories(folder.resolve("nested"));
+    Files.writeString(folder.resolve("nested/b.csv"), "8\n");
+    user()
+        .contentType("application/json")
+        .body("{\"path\": \"" + folder + "\", \"data_manager_keys\": [\"" + manager + "\"]}")
+        .post("/data_sample/")
+        .then()
+        .statusCode(201)
+        .body("[0].path", equalTo(folder.toString()))
+        .body("[0].checksum", equalTo(folderHash("7\n", "8\n")));
+
+    Path empty = Files.createDirectories(root.resolve("empty-" + System.nanoTime()));
+    refused("{\"path\": \"" + empty + "\", \"data_manager_keys\": [\"" + manager + "\"]}")
+        .body("detail", containsString("empty"));
+    refused("{\"path\": \"/etc\", \"data_manager_keys\": [\"" + manager + "\"]}")
+        .body("detail", containsString("not under the data sample folder"));
+    refused(
+            "{\"path\": \""
+                + root.resolve("missing")
+                + "\", \"data_manager_keys\": [\""
+                + manager
+                + "\"]}")
+        .body("detail", containsString("not a folder"));
+  }
+
+  @Test
+  void badSampleRegistrationsAreRefusedAndStoreNothing() {
+    String manager = dataset("refusals");
+    refused("{\"path\": \"/x\"}")
+        .body("detail", equalTo("missing or empty field 'data_manager_keys'"));
+    refused("{\"path\": \"/x\", \"data_manager_keys\": [\"" + UNKNOWN + "\"]}")
+        .body("detail", containsString("do not exist in local database"));
+    refused("{\"path\": \"/x\", \"data_manager_keys\": [\"nope\"]}")
+        .body("data_manager_keys[0]", containsString("not a valid UUID"));
+    refused("{not json").body("detail", containsString("Malformed JSON"));
+    user()
+        .multiPart("json", "{\"data_manager_keys\": [\"" + manager + "\"]}")
+        .multiPart("path", "path", "not an archive".getBytes(StandardCharsets.UTF_8))
+        .post("/data_sample/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("zip or tar"));
+    user()
+        .contentType("application/json")
+        .body(
+            "{\"data_manager_keys\": [\""
+                + manager
+                + "\"], \"data_sample_keys\": [\""
+                + UNKNOWN
+                + "\"]}")
+        .post("/data_sample/bulk_update/")
+        .then()
+        .statusCode(404);
+    user().get("/data_manager/" + manager + "/").then().body("data_sample_keys", hasSize(0));
+  }
+
+  private ValidatableResponse refused(String body) {
+    return user()
+        .contentType("application/json")
+        .body(body)
+        .post("/data_sample/")
+        .then()
+        .statusCode(400);
+  }
+
+  private boolean stored(String sample) {
+    try {
+      storage.statObject(
+          StatObjectArgs.builder().bucket("substra-datasample").object(sample).build());
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** checksumdir's folder hash, written out independently of the service's. */
+  private static String folderHash(String... contents) {
+    List<String> digests = new ArrayList<>();
+    for (String content : contents) {
+      digests.add(Uploaded.sha256(content.getBytes(StandardCharsets.UTF_8)));
+    }
+    digests.sort(null);
+    return Uploaded.sha256(String.join("", digests).getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,38 @@
+package org.substra.node.compute.executor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.substra.node.orchestrator.protocol.Function;
+
+/**
+ * Where function images are built and tasks run: Kaniko and compute pods, or local processes. The
+ * build and task flows (orchestrator states, inputs, outputs, failure reports) are the same for
+ * both; only these steps differ.
+ */
+public interface Executor {
+
+  /**
+   * Makes {@code function} runnable (an image built, or its archive unpacked); idempotent.
+   *
+   * @throws BuildFailure when the function itself is at fault (its logs go in the report)
+   */
+  void build(Function function) throws IOException, InterruptedException, BuildFailure;
+
+  /** Whether {@link #build} already ran for this function on this replica. */
+  boolean isBuilt(Function function);
+
+  /**
+   * The path the function process sees for a folder of its task workspace ({@code in_models},
+   * {@code perf}, ...): the sandbox mount in a pod, the folder itself locally.
+   */
+  String sandboxPath(Path workspaceFolder, String folder);
+
+  /** Runs a task and waits for its end, or for {@link #stop}. */
+  Execution execute(TaskRun run) throws IOException, InterruptedException;
+
+  /** Stops the running task of a plan, if any (plan cancelled or failed). */
+  boolean stop(String planKey);
+
+  /** What one function process did. */
+  record Execution(int exitCode, boolean stopped, Path logs) {}
+}

@@ -1,0 +1,28 @@
+package org.substra.node.compute.executor;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.Optional;
+import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.executor.kubernetes.KubernetesExecutor;
+import org.substra.node.compute.executor.local.LocalExecutor;
+
+/** The executor {@code compute.executor} names. */
+@ApplicationScoped
+public class ExecutorSelection {
+
+  private final Executor selected;
+
+  ExecutorSelection(
+      ComputeConfig config,
+      Instance<LocalExecutor> local,
+      Instance<KubernetesExecutor> kubernetes) {
+    // only the selected one is created: the other may lack what it needs (a cluster, python3)
+    this.selected =
+        config.executor() == ComputeConfig.Executor.LOCAL ? local.get() : kubernetes.get();
+  }
+
+  public Optional<Executor> executor() {
+    return Optional.ofNullable(selected);
+  }
+}

@@ -1,0 +1,84 @@
+package org.substra.node.compute.executor.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.kubernetes.ComputePod;
+import org.substra.node.compute.kubernetes.ComputePodBuilder;
+import org.substra.node.compute.kubernetes.PodWaitException;
+import org.substra.node.compute.kubernetes.Pods;
+
+/**
+ * The compute half of the Kubernetes executor (worker-spec §2.6, §5): the plan's pod for this image
+ * is created once and reused, the function's entrypoint is exec'd in it with the arguments file,
+ * its merged output captured. Not yet wired: the entrypoint must come from the image config in the
+ * registry (§2.6), which needs the registry client.
+ */
+public class ComputePodRun {
+
+  static final String ARGUMENTS = ComputePodBuilder.SANDBOX_DIR + "/cli-args/arguments.txt";
+
+  private final ComputeConfig config;
+  private final ComputePodBuilder builder;
+  private final Pods pods;
+
+  public ComputePodRun(ComputeConfig config, ComputePodBuilder builder, Pods pods) {
+    this.config = config;
+    this.builder = builder;
+    this.pods = pods;
+  }
+
+  /**
+   * The shell line exec'd in the compute container: the entrypoint ({@code -u} after a Python
+   * interpreter), then {@code @arguments.txt}, each token shell-quoted (upstream joins unquoted, a
+   * bug for tokens with spaces), stderr merged.
+   */
+  static String commandLine(List<String> entrypoint) {
+    List<String> argv = new ArrayList<>(entrypoint);
+    if (!argv.isEmpty() && Path.of(argv.get(0)).getFileName().toString().startsWith("python")) {
+      argv.add(1, "-u");
+    }
+    argv.add("@" + ARGUMENTS);
+    return argv.stream().map(ComputePodRun::quote).collect(Collectors.joining(" ")) + " 2>&1";
+  }
+
+  static String quote(String token) {
+    return "'" + token.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * @return the exit code; the function's output is in {@code logs}
+   * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
+   */
+  public int run(ComputePod request, List<String> entrypoint, Path logs)
+      throws IOException, InterruptedException {
+    Pod pod = pods.createIfAbsent(builder.build(request));
+    String name = pod.getMetadata().getName();
+    try {
+      pods.awaitRunning(name, config.pod().startupTimeout());
+    } catch (PodWaitException e) {
+      pods.delete(name, config.pod().deletionTimeout());
+      throw new IOException("compute pod " + name + ": " + e.getMessage(), e);
+    }
+    Files.createDirectories(logs.getParent());
+    try (OutputStream out = Files.newOutputStream(logs)) {
+      return pods.exec(name, name, List.of("/bin/sh", "-c", commandLine(entrypoint)), out);
+    }
+  }
+
+  /** Deletes the plan's compute pods: a cancel ends the exec running in them. */
+  public void stop(String computePlanKey) {
+    for (Pod pod :
+        pods.list(
+            java.util.Map.of(
+                org.substra.node.compute.kubernetes.PodLabels.COMPUTE_PLAN_KEY, computePlanKey))) {
+      pods.delete(pod.getMetadata().getName(), config.pod().deletionTimeout());
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.substra.node.compute.executor.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.config.TestConfigs;
+import org.substra.node.compute.kubernetes.ComputePod;
+import org.substra.node.compute.kubernetes.ComputePodBuilder;
+import org.substra.node.compute.kubernetes.Pods;
+
+/**
+ * Against the fabric8 mock API server (CRUD, plus an exec expectation); the test is the kubelet.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ComputePodRunTest {
+
+  static final String PLAN = "7e5c3a1e-0000-4000-8000-000000000001";
+  static final String TAG = "function-0123456789abcdef";
+  static final List<String> ENTRYPOINT =
+      List.of("python3", "function.py", "--function-name", "train");
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  @TempDir Path dir;
+
+  ComputePodRun run(String startupTimeout) {
+    return run(startupTimeout, new Pods(client, "substra"));
+  }
+
+  ComputePodRun run(String startupTimeout, Pods pods) {
+    ComputeConfig config =
+        TestConfigs.compute(
+            "compute.work-dir",
+            dir.toString(),
+            "compute.kubernetes.namespace",
+            "substra",
+            "compute.pod.startup-timeout",
+            startupTimeout,
+            "compute.pod.deletion-timeout",
+            "5s");
+    return new ComputePodRun(config, new ComputePodBuilder(config), pods);
+  }
+
+  static ComputePod request() {
+    return new ComputePod(
+        PLAN, TAG, "registry/substra/user-image:" + TAG, false, true, false, Map.of());
+  }
+
+  @Test
+  void commandLineQuotesEveryTokenAndUnbuffersPython() {
+    assertThat(ComputePodRun.commandLine(List.of("python3", "my function.py", "it's")))
+        .isEqualTo(
+            "'python3' '-u' 'my function.py' 'it'\\''s'"
+                + " '@/substra_internal/cli-args/arguments.txt' 2>&1");
+    assertThat(ComputePodRun.commandLine(List.of("./run")))
+        .isEqualTo("'./run' '@/substra_internal/cli-args/arguments.txt' 2>&1");
+  }
+
+  void kubeletStarts(String name) {
+    CompletableFuture.runAsync(
+        () -> {
+          Pod pod =
+              client
+                  .pods()
+                  .inNamespace("substra")
+                  .withName(name)
+                  .waitUntilCondition(p -> p != null, 10, TimeUnit.SECONDS);
+          pod.setStatus(new PodStatusBuilder().withPhase("Running").build());
+          client.pods().inNamespace("substra").resource(pod).updateStatus();
+        });
+  }
+
+  @Test
+  void execsTheEntrypointInThePlansPodAndCapturesItsOutput() throws Exception {
+    String name = ComputePodBuilder.podName(PLAN, TAG);
+    String command = ComputePodRun.commandLine(ENTRYPOINT);
+    kubeletStarts(name);
+
+    Path logs = dir.resolve("logs/task.log");
+    ScriptedExecPods pods = new ScriptedExecPods(client, "train rank 0\n", 3);
+    int exit = run("10s", pods).run(request(), ENTRYPOINT, logs);
+
+    assertThat(pods.execs)
+        .containsExactly(new ScriptedExecPods.Exec(name, name, List.of("/bin/sh", "-c", command)));
+    assertThat(exit).isEqualTo(3);
+    assertThat(logs).hasContent("train rank 0\n");
+    assertThat(client.pods().inNamespace("substra").withName(name).get()).isNotNull();
+  }
+
+  @Test
+  void aPodThatNeverRunsIsOurErrorAndIsDeleted() {
+    assertThatThrownBy(() -> run("1s").run(request(), ENTRYPOINT, dir.resolve("logs/t.log")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("compute pod");
+    assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void stopDeletesThePlansPods() throws Exception {
+    String name = ComputePodBuilder.podName(PLAN, TAG);
+    client
+        .pods()
+        .inNamespace("substra")
+        .resource(
+            new ComputePodBuilder(TestConfigs.compute("compute.work-dir", dir.toString()))
+                .build(request()))
+        .create();
+    run("1s").stop(PLAN);
+    assertThat(client.pods().inNamespace("substra").withName(name).get()).isNull();
+  }
+}

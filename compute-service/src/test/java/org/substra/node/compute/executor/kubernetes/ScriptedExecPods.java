@@ -1,0 +1,38 @@
+package org.substra.node.compute.executor.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.substra.node.compute.kubernetes.Pods;
+
+/**
+ * {@link Pods} against the mock API server, whose exec answers with a script: the mock server's
+ * exec sessions lose their status frame now and then under load, which made the executor tests
+ * flaky for a reason that is not ours. Records what was executed, where.
+ */
+final class ScriptedExecPods extends Pods {
+
+  record Exec(String pod, String container, List<String> command) {}
+
+  final List<Exec> execs = new ArrayList<>();
+  private final String output;
+  private final int exitCode;
+
+  ScriptedExecPods(KubernetesClient client, String output, int exitCode) {
+    super(client, "substra");
+    this.output = output;
+    this.exitCode = exitCode;
+  }
+
+  @Override
+  public int exec(String name, String container, List<String> command, OutputStream out)
+      throws IOException {
+    execs.add(new Exec(name, container, List.copyOf(command)));
+    out.write(output.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    return exitCode;
+  }
+}

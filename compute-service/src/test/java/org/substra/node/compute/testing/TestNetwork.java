@@ -1,0 +1,333 @@
+package org.substra.node.compute.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.substra.node.compute.staging.Checksums;
+import org.substra.node.orchestrator.protocol.*;
+import org.substra.node.testing.LocalInfrastructure;
+
+/**
+ * What api-service and a data scientist do before compute-service has work: files in object storage
+ * with the agreed layout, assets registered in the real orchestrator as MyOrg1MSP.
+ */
+public final class TestNetwork implements AutoCloseable {
+
+  public static final String CHANNEL = "mychannel";
+  public static final String ORG1 = "MyOrg1MSP";
+  static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
+
+  private final ManagedChannel channel;
+  private final MinioClient s3;
+
+  public TestNetwork() {
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", OrchestratorProcess.get().grpcPort())
+            .usePlaintext()
+            .build();
+    s3 =
+        MinioClient.builder()
+            .endpoint("http://127.0.0.1:" + LocalInfrastructure.S3_PORT)
+            .credentials(LocalInfrastructure.S3_ACCESS_KEY, LocalInfrastructure.S3_SECRET_KEY)
+            .region("us-east-1")
+            .build();
+    join(ORG1, "MyOrg2MSP");
+  }
+
+  public static String key() {
+    return UUID.randomUUID().toString();
+  }
+
+  private <S extends AbstractStub<S>> S as(S stub) {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORG1);
+    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private void join(String... organizations) {
+    for (String organization : organizations) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
+      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
+      try {
+        OrganizationServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .registerOrganization(
+                RegisterOrganizationParam.newBuilder().setAddress("http://org.example").build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  static Addressable address(String checksum, String url) {
+    return Addressable.newBuilder().setChecksum(checksum).setStorageAddress(url).build();
+  }
+
+  public void put(String bucket, String object, byte[] content, Map<String, String> metadata)
+      throws Exception {
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(object).userMetadata(metadata).stream(
+                new ByteArrayInputStream(content), content.length, -1)
+            .build());
+  }
+
+  public byte[] get(String bucket, String object) throws Exception {
+    try (InputStream in =
+        s3.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build())) {
+      return in.readAllBytes();
+    }
+  }
+
+  public static byte[] zip(Map<String, byte[]> files) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        zip.putNextEntry(new ZipEntry(file.getKey()));
+        zip.write(file.getValue());
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] resource(String name) throws IOException {
+    try (InputStream in = TestNetwork.class.getResourceAsStream("/functions/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The archive of a function running {@code function.py --function-name <name>}. */
+  public static byte[] functionArchive(String name) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(
+        "Dockerfile",
+        ("FROM python:3.12-slim\nCOPY function.py .\n"
+                + "ENTRYPOINT [\"python3\", \"function.py\", \"--function-name\", \""
+                + name
+                + "\"]\n")
+            .getBytes(StandardCharsets.UTF_8));
+    files.put("function.py", resource("function.py"));
+    return zip(files);
+  }
+
+  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
+    return FunctionInput.newBuilder()
+        .setKind(kind)
+        .setMultiple(multiple)
+        .setOptional(optional)
+        .build();
+  }
+
+  public static FunctionOutput output(AssetKind kind) {
+    return FunctionOutput.newBuilder().setKind(kind).build();
+  }
+
+  /** Uploads {@code archive} and registers a function with these inputs and outputs. */
+  public String function(
+      String name,
+      byte[] archive,
+      Map<String, FunctionInput> inputs,
+      Map<String, FunctionOutput> outputs)
+      throws Exception {
+    String key = key();
+    put("substra-function", key + "/archive", archive, Map.of());
+    as(FunctionServiceGrpc.newBlockingStub(channel))
+        .registerFunction(
+            NewFunction.newBuilder()
+                .setKey(key)
+                .setName(name)
+                .setDescription(
+                    address("a".repeat(64), "http://api/function/" + key + "/description/"))
+                .setArchive(
+                    address(Checksums.sha256(archive), "http://api/function/" + key + "/file/"))
+                .setNewPermissions(PUBLIC)
+                .putAllInputs(inputs)
+                .putAllOutputs(outputs)
+                .build());
+    return key;
+  }
+
+  public static Map<String, FunctionInput> dataInputs() {
+    Map<String, FunctionInput> inputs = new LinkedHashMap<>();
+    inputs.put("opener", input(AssetKind.ASSET_DATA_MANAGER, false, false));
+    inputs.put("datasamples", input(AssetKind.ASSET_DATA_SAMPLE, true, false));
+    return inputs;
+  }
+
+  public Function getFunction(String key) {
+    return as(FunctionServiceGrpc.newBlockingStub(channel))
+        .getFunction(GetFunctionParam.newBuilder().setKey(key).build());
+  }
+
+  public String dataManager() throws Exception {
+    String key = key();
+    byte[] opener = resource("opener.py");
+    put("substra-datamanager", key + "/opener", opener, Map.of());
+    as(DataManagerServiceGrpc.newBlockingStub(channel))
+        .registerDataManager(
+            NewDataManager.newBuilder()
+                .setKey(key)
+                .setName("numbers")
+                .setNewPermissions(PUBLIC)
+                .setDescription(
+                    address("a".repeat(64), "http://api/data_manager/" + key + "/description/"))
+                .setOpener(
+                    address(
+                        Checksums.sha256(opener), "http://api/data_manager/" + key + "/opener/"))
+                .setLogsPermission(PUBLIC)
+                .build());
+    return key;
+  }
+
+  /** A sample holding {@code value.txt}, uploaded as a zip, or by server path when {@code dir}. */
+  public String dataSample(String dataManager, String value, Path serverDir) throws Exception {
+    String key = key();
+    Path dir = serverDir != null ? serverDir : Files.createTempDirectory("sample");
+    Files.writeString(dir.resolve("value.txt"), value);
+    String checksum = Checksums.directory(dir);
+    if (serverDir != null) {
+      put("substra-datasample", key, new byte[0], Map.of("server-path", dir.toString()));
+    } else {
+      put("substra-datasample", key, zip(Map.of("value.txt", value.getBytes())), Map.of());
+    }
+    as(DataSampleServiceGrpc.newBlockingStub(channel))
+        .registerDataSamples(
+            RegisterDataSamplesParam.newBuilder()
+                .addSamples(
+                    NewDataSample.newBuilder()
+                        .setKey(key)
+                        .addDataManagerKeys(dataManager)
+                        .setChecksum(checksum))
+                .build());
+    return key;
+  }
+
+  public String plan(String name) {
+    String key = key();
+    as(ComputePlanServiceGrpc.newBlockingStub(channel))
+        .registerPlan(NewComputePlan.newBuilder().setKey(key).setName(name).build());
+    return key;
+  }
+
+  public void cancelPlan(String plan) {
+    as(ComputePlanServiceGrpc.newBlockingStub(channel))
+        .applyPlanAction(
+            ApplyPlanActionParam.newBuilder()
+                .setKey(plan)
+                .setAction(ComputePlanAction.PLAN_ACTION_CANCELED)
+                .build());
+  }
+
+  public static ComputeTaskInput asset(String identifier, String key) {
+    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(key).build();
+  }
+
+  public static ComputeTaskInput parent(String identifier, String parent, String output) {
+    return ComputeTaskInput.newBuilder()
+        .setIdentifier(identifier)
+        .setParentTaskOutput(
+            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
+        .build();
+  }
+
+  public static NewComputeTask.Builder task(String plan, String function, String... outputs) {
+    NewComputeTask.Builder task =
+        NewComputeTask.newBuilder().setKey(key()).setFunctionKey(function).setComputePlanKey(plan);
+    for (String output : outputs) {
+      task.putOutputs(output, NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).build());
+    }
+    return task;
+  }
+
+  /** Marks an output of {@code task} transient: dropped once its consumers have ended. */
+  public static NewComputeTask.Builder transientOutput(NewComputeTask.Builder task, String output) {
+    return task.putOutputs(
+        output,
+        NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).setTransient(true).build());
+  }
+
+  public void register(NewComputeTask.Builder... tasks) {
+    RegisterTasksParam.Builder batch = RegisterTasksParam.newBuilder();
+    for (NewComputeTask.Builder task : tasks) {
+      batch.addTasks(task);
+    }
+    as(ComputeTaskServiceGrpc.newBlockingStub(channel)).registerTasks(batch.build());
+  }
+
+  public ComputeTask getTask(String key) {
+    return as(ComputeTaskServiceGrpc.newBlockingStub(channel))
+        .getTask(GetTaskParam.newBuilder().setKey(key).build());
+  }
+
+  public List<ComputeTask> tasks(String plan) {
+    List<ComputeTask> tasks = new ArrayList<>();
+    String page = "";
+    do {
+      QueryTasksResponse response =
+          as(ComputeTaskServiceGrpc.newBlockingStub(channel))
+              .queryTasks(
+                  QueryTasksParam.newBuilder()
+                      .setPageSize(500)
+                      .setPageToken(page)
+                      .setFilter(TaskQueryFilter.newBuilder().setComputePlanKey(plan))
+                      .build());
+      tasks.addAll(response.getTasksList());
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return tasks;
+  }
+
+  public List<Model> models(String task) {
+    return as(ModelServiceGrpc.newBlockingStub(channel))
+        .getComputeTaskOutputModels(
+            GetComputeTaskModelsParam.newBuilder().setComputeTaskKey(task).build())
+        .getModelsList();
+  }
+
+  public List<Performance> performances(String task) {
+    return as(PerformanceServiceGrpc.newBlockingStub(channel))
+        .queryPerformances(
+            QueryPerformancesParam.newBuilder()
+                .setPageSize(10)
+                .setFilter(PerformanceQueryFilter.newBuilder().setComputeTaskKey(task))
+                .build())
+        .getPerformancesList();
+  }
+
+  public FailureReport failureReport(String asset) {
+    return as(FailureReportServiceGrpc.newBlockingStub(channel))
+        .getFailureReport(GetFailureReportParam.newBuilder().setAssetKey(asset).build());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,107 @@
+package org.substra.node.compute.testing;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.substra.node.testing.LocalInfrastructure;
+
+/**
+ * Publishes work messages as event-service does (same exchange type, routing keys, properties and
+ * JSON), on the test names {@code compute-test.*} of the test vhost.
+ */
+public final class WorkQueues implements AutoCloseable {
+
+  public static final String EXCHANGE = "compute-test.compute";
+  public static final String BUILD_QUEUE = "compute-test.compute.builds";
+  public static final String TASK_QUEUE_PREFIX = "compute-test.compute.tasks";
+
+  private final Connection connection;
+  private final Channel channel;
+
+  public WorkQueues() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
+    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
+    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
+    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
+    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
+    try {
+      connection = factory.newConnection("compute-service-tests");
+      channel = connection.createChannel();
+      channel.exchangeDeclare(EXCHANGE, "direct", true);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Removes what an earlier run left in the queues. */
+  public void purge() throws Exception {
+    for (String queue : new String[] {BUILD_QUEUE, TASK_QUEUE_PREFIX + ".0"}) {
+      channel.queueDeclare(queue, true, false, false, null);
+      channel.queuePurge(queue);
+    }
+  }
+
+  public void build(String channelName, String function, String owner) throws Exception {
+    publish(
+        "build",
+        "build:" + function,
+        new JsonObject()
+            .put("kind", "build")
+            .put("channel", channelName)
+            .put("function_key", function)
+            .put("owner", owner)
+            .put("event_id", "test"));
+  }
+
+  public void task(String channelName, String task, String plan, String function) throws Exception {
+    publish(
+        "task.0",
+        "task:" + task,
+        new JsonObject()
+            .put("kind", "task")
+            .put("channel", channelName)
+            .put("task_key", task)
+            .put("compute_plan_key", plan)
+            .put("function_key", function)
+            .put("worker", "MyOrg1MSP")
+            .put("rank", 0)
+            .put("event_id", "test"));
+  }
+
+  public void cancel(String channelName, String plan) throws Exception {
+    publish(
+        "task.0",
+        "cancel:" + plan,
+        new JsonObject()
+            .put("kind", "cancel")
+            .put("channel", channelName)
+            .put("compute_plan_key", plan)
+            .put("plan_status", "PLAN_STATUS_CANCELED")
+            .put("event_id", "test"));
+  }
+
+  private void publish(String routingKey, String id, JsonObject body) throws Exception {
+    String kind = body.getString("kind");
+    channel.basicPublish(
+        EXCHANGE,
+        routingKey,
+        new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(2)
+            .messageId(id)
+            .type(kind)
+            .headers(Map.of("kind", kind))
+            .build(),
+        body.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() throws Exception {
+    connection.abort(1000);
+  }
+}

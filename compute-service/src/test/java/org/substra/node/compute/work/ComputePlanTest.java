@@ -1,0 +1,318 @@
+package org.substra.node.compute.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.substra.node.compute.testing.TestNetwork.asset;
+import static org.substra.node.compute.testing.TestNetwork.dataInputs;
+import static org.substra.node.compute.testing.TestNetwork.input;
+import static org.substra.node.compute.testing.TestNetwork.output;
+import static org.substra.node.compute.testing.TestNetwork.parent;
+import static org.substra.node.compute.testing.TestNetwork.task;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.substra.node.compute.staging.Checksums;
+import org.substra.node.compute.testing.Dispatcher;
+import org.substra.node.compute.testing.RealOrchestrator;
+import org.substra.node.compute.testing.TestNetwork;
+import org.substra.node.compute.testing.WorkQueues;
+import org.substra.node.orchestrator.protocol.AssetKind;
+import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
+import org.substra.node.orchestrator.protocol.ErrorType;
+import org.substra.node.orchestrator.protocol.FailureReport;
+import org.substra.node.orchestrator.protocol.FunctionInput;
+import org.substra.node.orchestrator.protocol.FunctionOutput;
+import org.substra.node.orchestrator.protocol.FunctionStatus;
+import org.substra.node.orchestrator.protocol.Model;
+import org.substra.node.testing.Dependency;
+import org.substra.node.testing.WithLocalDependencies;
+
+/**
+ * Whole plans through compute-service: work messages as event-service publishes them, the real
+ * orchestrator deciding every state, the real object storage, functions run as Python processes.
+ */
+@QuarkusTest
+@WithLocalDependencies({Dependency.RABBITMQ, Dependency.OBJECT_STORAGE})
+@WithTestResource(RealOrchestrator.class)
+class ComputePlanTest {
+
+  static TestNetwork network;
+  static WorkQueues queues;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    network = new TestNetwork();
+    queues = new WorkQueues();
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    queues.close();
+    network.close();
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** A function of this organization, built through a build message. */
+  String builtFunction(
+      String name, Map<String, FunctionInput> inputs, Map<String, FunctionOutput> outputs)
+      throws Exception {
+    String key = network.function(name, TestNetwork.functionArchive(name), inputs, outputs);
+    queues.build(TestNetwork.CHANNEL, key, TestNetwork.ORG1);
+    await(
+        "function " + name + " ready",
+        Duration.ofSeconds(30),
+        () -> network.getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
+    return key;
+  }
+
+  String train() throws Exception {
+    Map<String, FunctionInput> inputs = dataInputs();
+    inputs.put("models", input(AssetKind.ASSET_MODEL, true, true));
+    return builtFunction("train", inputs, Map.of("model", output(AssetKind.ASSET_MODEL)));
+  }
+
+  ComputeTaskStatus awaitFinal(String task) throws InterruptedException {
+    await(
+        "task " + task + " final",
+        Duration.ofSeconds(60),
+        () -> {
+          ComputeTaskStatus status = network.getTask(task).getStatus();
+          return status == ComputeTaskStatus.STATUS_DONE
+              || status == ComputeTaskStatus.STATUS_FAILED
+              || status == ComputeTaskStatus.STATUS_CANCELED;
+        });
+    return network.getTask(task).getStatus();
+  }
+
+  @Test
+  void trainAggregatePredictScoreRunsToDoneWithModelsAndPerformance() throws Exception {
+    queues.purge();
+    String train = train();
+    String aggregate =
+        builtFunction(
+            "aggregate",
+            Map.of("models", input(AssetKind.ASSET_MODEL, true, false)),
+            Map.of("model", output(AssetKind.ASSET_MODEL)));
+    Map<String, FunctionInput> predictInputs = dataInputs();
+    predictInputs.put("models", input(AssetKind.ASSET_MODEL, false, false));
+    String predict =
+        builtFunction(
+            "predict", predictInputs, Map.of("predictions", output(AssetKind.ASSET_MODEL)));
+    Map<String, FunctionInput> scoreInputs = dataInputs();
+    scoreInputs.put("predictions", input(AssetKind.ASSET_MODEL, false, false));
+    String score =
+        builtFunction(
+            "score", scoreInputs, Map.of("performance", output(AssetKind.ASSET_PERFORMANCE)));
+
+    String dataManager = network.dataManager();
+    String zipped = network.dataSample(dataManager, "1", null);
+    Path serverDir = Files.createTempDirectory("server-sample");
+    String byPath = network.dataSample(dataManager, "2", serverDir);
+
+    String plan = network.plan("train-aggregate-predict-score");
+    var trainTask =
+        task(plan, train, "model")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", zipped))
+            .addInputs(asset("datasamples", byPath));
+    var aggregateTask =
+        task(plan, aggregate, "model")
+            .setWorker(TestNetwork.ORG1)
+            .addInputs(parent("models", trainTask.getKey(), "model"));
+    var predictTask =
+        task(plan, predict, "predictions")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", zipped))
+            .addInputs(asset("datasamples", byPath))
+            .addInputs(parent("models", aggregateTask.getKey(), "model"));
+    var scoreTask =
+        task(plan, score, "performance")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", zipped))
+            .addInputs(parent("predictions", predictTask.getKey(), "predictions"));
+    network.register(trainTask, aggregateTask, predictTask, scoreTask);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(scoreTask.getKey())).isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    }
+    for (var task : List.of(trainTask, aggregateTask, predictTask, scoreTask)) {
+      assertThat(network.getTask(task.getKey()).getStatus())
+          .isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    }
+    // samples 1 and 2: train 3, aggregate 3, predictions 3 x 2 samples = 6, score = predictions
+    List<Model> trained = network.models(trainTask.getKey());
+    assertThat(trained).hasSize(1);
+    byte[] model = network.get("substra-model", "models/" + trained.get(0).getKey() + "/model");
+    assertThat(new String(model, StandardCharsets.UTF_8)).isEqualTo("3.0");
+    Path copy = Files.createTempFile("model", "");
+    Files.write(copy, model);
+    assertThat(trained.get(0).getAddress().getChecksum())
+        .isEqualTo(Checksums.model(copy, trainTask.getKey()));
+    assertThat(trained.get(0).getAddress().getStorageAddress())
+        .endsWith("/model/" + trained.get(0).getKey() + "/file/");
+    assertThat(network.performances(scoreTask.getKey()))
+        .singleElement()
+        .satisfies(
+            performance -> {
+              assertThat(performance.getPerformanceValue()).isEqualTo(6.0f);
+              assertThat(performance.getComputeTaskOutputIdentifier()).isEqualTo("performance");
+            });
+  }
+
+  @Test
+  void aFunctionExitingNonZeroFailsItsTaskWithItsLogsStored() throws Exception {
+    queues.purge();
+    String fail =
+        builtFunction("fail", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+    String dataManager = network.dataManager();
+    String sample = network.dataSample(dataManager, "1", null);
+    String plan = network.plan("failing");
+    var failing =
+        task(plan, fail, "model")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", sample));
+    network.register(failing);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(failing.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    }
+    FailureReport report = network.failureReport(failing.getKey());
+    assertThat(report.getErrorType()).isEqualTo(ErrorType.ERROR_TYPE_EXECUTION);
+    assertThat(report.getLogsAddress().getStorageAddress())
+        .endsWith("/logs/" + failing.getKey() + "/file/");
+    byte[] logs = network.get("substra-asset-logs", failing.getKey());
+    assertThat(new String(logs, StandardCharsets.UTF_8))
+        .contains("something went wrong on purpose")
+        .contains("fail rank 0");
+    assertThat(report.getLogsAddress().getChecksum()).isEqualTo(Checksums.sha256(logs));
+  }
+
+  @Test
+  void anArchiveWithoutDockerfileFailsTheBuildWithBuildError() throws Exception {
+    queues.purge();
+    byte[] archive = TestNetwork.zip(Map.of("function.py", "print('hi')".getBytes()));
+    String key =
+        network.function(
+            "no-dockerfile", archive, dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+    queues.build(TestNetwork.CHANNEL, key, TestNetwork.ORG1);
+    await(
+        "function failed",
+        Duration.ofSeconds(30),
+        () -> network.getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_FAILED);
+    FailureReport report = network.failureReport(key);
+    assertThat(report.getErrorType()).isEqualTo(ErrorType.ERROR_TYPE_BUILD);
+    assertThat(new String(network.get("substra-asset-logs", key), StandardCharsets.UTF_8))
+        .contains("no Dockerfile");
+  }
+
+  @Test
+  void aCancelledPlanStopsItsRunningProcess() throws Exception {
+    queues.purge();
+    String sleep =
+        builtFunction("sleep", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+    String dataManager = network.dataManager();
+    String sample = network.dataSample(dataManager, "1", null);
+    String plan = network.plan("cancelled");
+    var sleeping =
+        task(plan, sleep, "model")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", sample));
+    network.register(sleeping);
+
+    Path logs = Path.of("target", "work", plan, "logs", sleeping.getKey() + ".log");
+    long pid;
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      await("the function process started", Duration.ofSeconds(30), () -> pid(logs).isPresent());
+      pid = pid(logs).orElseThrow();
+      assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+      network.cancelPlan(plan);
+      queues.cancel(TestNetwork.CHANNEL, plan);
+      assertThat(awaitFinal(sleeping.getKey())).isEqualTo(ComputeTaskStatus.STATUS_CANCELED);
+    }
+    await(
+        "the process gone",
+        Duration.ofSeconds(10),
+        () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  @Test
+  void aTransientModelIsDroppedOnceItsConsumerEnded() throws Exception {
+    queues.purge();
+    String train = train();
+    String dataManager = network.dataManager();
+    String sample = network.dataSample(dataManager, "4", null);
+    String plan = network.plan("transient");
+    var first =
+        TestNetwork.transientOutput(
+            task(plan, train)
+                .addInputs(asset("opener", dataManager))
+                .addInputs(asset("datasamples", sample)),
+            "model");
+    var second =
+        task(plan, train, "model")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", sample))
+            .addInputs(parent("models", first.getKey(), "model"));
+    network.register(first, second);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(second.getKey())).isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    }
+    // the second read the first's model: 4 + 4
+    String kept = network.models(second.getKey()).get(0).getKey();
+    assertThat(new String(network.get("substra-model", "models/" + kept + "/model")))
+        .isEqualTo("8.0");
+    Model dropped = network.models(first.getKey()).get(0);
+    await(
+        "the transient model disabled",
+        Duration.ofSeconds(10),
+        () -> !network.models(first.getKey()).get(0).hasAddress());
+    await(
+        "the transient model's file removed",
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            network.get("substra-model", "models/" + dropped.getKey() + "/model");
+            return false;
+          } catch (Exception gone) {
+            return true;
+          }
+        });
+  }
+
+  static Optional<Long> pid(Path logs) {
+    try {
+      Matcher found = Pattern.compile("pid (\\d+)").matcher(Files.readString(logs));
+      return found.find() ? Optional.of(Long.parseLong(found.group(1))) : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Map<String, FunctionInput> ordered(Map<String, FunctionInput> inputs) {
+    return new LinkedHashMap<>(inputs);
+  }
+}
