@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Function;
 
 /**
  * Reads the organization credentials org-link-service keeps in schema {@code org_link} of the node
@@ -29,42 +30,34 @@ public class OrganizationCredentials {
    * The incoming organization, or null (also while org-link-service has not created its tables).
    */
   public Uni<Incoming> incoming(String organizationId) {
-    return pool.preparedQuery(
-            "select organization_id, secret_hash, channel from org_link.incoming_organizations"
-                + " where organization_id = $1")
-        .execute(Tuple.of(organizationId))
-        .map(
-            rows -> {
-              if (!rows.iterator().hasNext()) {
-                return null;
-              }
-              Row row = rows.iterator().next();
-              return new Incoming(
-                  row.getString("organization_id"),
-                  row.getString("secret_hash"),
-                  row.getString("channel"));
-            })
-        .onFailure(OrganizationCredentials::missingTable)
-        .recoverWithNull();
+    return one(
+        "select organization_id, secret_hash, channel from org_link.incoming_organizations"
+            + " where organization_id = $1",
+        organizationId,
+        row ->
+            new Incoming(
+                row.getString("organization_id"),
+                row.getString("secret_hash"),
+                row.getString("channel")));
   }
 
   /** The outgoing organization, or null. */
   public Uni<Outgoing> outgoing(String organizationId) {
-    return pool.preparedQuery(
-            "select organization_id, secret, address from org_link.outgoing_organizations"
-                + " where organization_id = $1")
+    return one(
+        "select organization_id, secret, address from org_link.outgoing_organizations"
+            + " where organization_id = $1",
+        organizationId,
+        row ->
+            new Outgoing(
+                row.getString("organization_id"),
+                row.getString("secret"),
+                row.getString("address")));
+  }
+
+  private <T> Uni<T> one(String query, String organizationId, Function<Row, T> mapping) {
+    return pool.preparedQuery(query)
         .execute(Tuple.of(organizationId))
-        .map(
-            rows -> {
-              if (!rows.iterator().hasNext()) {
-                return null;
-              }
-              Row row = rows.iterator().next();
-              return new Outgoing(
-                  row.getString("organization_id"),
-                  row.getString("secret"),
-                  row.getString("address"));
-            })
+        .map(rows -> rows.iterator().hasNext() ? mapping.apply(rows.iterator().next()) : null)
         .onFailure(OrganizationCredentials::missingTable)
         .recoverWithNull();
   }

@@ -17,10 +17,24 @@ public abstract class PeriodicJob implements Job {
 
   @Inject JobRunRecorder recorder;
 
-  /** Stable name: the Quartz job key, the metric tag and the {@code job_runs.job} value. */
-  public abstract String id();
+  private final String id;
+  private final JobSchedule schedule;
 
-  public abstract JobSchedule schedule();
+  /**
+   * {@code id}: stable name, the Quartz job key, the metric tag and the {@code job_runs.job} value.
+   */
+  protected PeriodicJob(String id, JobSchedule schedule) {
+    this.id = id;
+    this.schedule = schedule;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public JobSchedule schedule() {
+    return schedule;
+  }
 
   /** Does one run's work and says what it did, in a few words, for the log and the run record. */
   protected abstract String runOnce() throws Exception;

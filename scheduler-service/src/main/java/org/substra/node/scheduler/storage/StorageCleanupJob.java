@@ -1,7 +1,6 @@
 package org.substra.node.scheduler.storage;
 
 import jakarta.inject.Singleton;
-import org.substra.node.scheduler.jobs.JobSchedule;
 import org.substra.node.scheduler.jobs.PeriodicJob;
 
 /** Object storage kept to what the node's assets need. */
@@ -10,22 +9,11 @@ public class StorageCleanupJob extends PeriodicJob {
 
   public static final String ID = "storage-cleanup";
 
-  private final StorageCleanupConfig config;
   private final StorageCleanupService cleanup;
 
   StorageCleanupJob(StorageCleanupConfig config, StorageCleanupService cleanup) {
-    this.config = config;
+    super(ID, config);
     this.cleanup = cleanup;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public JobSchedule schedule() {
-    return config;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.substra.node.scheduler.stuckwork;
 
 import jakarta.inject.Singleton;
-import org.substra.node.scheduler.jobs.JobSchedule;
 import org.substra.node.scheduler.jobs.PeriodicJob;
 
 /** No task of this organization left waiting or EXECUTING forever. */
@@ -10,22 +9,11 @@ public class StuckWorkJob extends PeriodicJob {
 
   public static final String ID = "stuck-work";
 
-  private final StuckWorkConfig config;
   private final StuckWorkService recovery;
 
   StuckWorkJob(StuckWorkConfig config, StuckWorkService recovery) {
-    this.config = config;
+    super(ID, config);
     this.recovery = recovery;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public JobSchedule schedule() {
-    return config;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.substra.node.scheduler.tokens;
 
 import jakarta.inject.Singleton;
-import org.substra.node.scheduler.jobs.JobSchedule;
 import org.substra.node.scheduler.jobs.PeriodicJob;
 
 /** Deletes the expired tokens of api-service, so that its table does not grow with every login. */
@@ -10,22 +9,11 @@ public class TokenFlushJob extends PeriodicJob {
 
   public static final String ID = "token-flush";
 
-  private final TokenFlushConfig config;
   private final ExpiredTokenRepository tokens;
 
   TokenFlushJob(TokenFlushConfig config, ExpiredTokenRepository tokens) {
-    this.config = config;
+    super(ID, config);
     this.tokens = tokens;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public JobSchedule schedule() {
-    return config;
   }
 
   @Override
