@@ -100,16 +100,7 @@ public class ComputePlanReadModel {
     if (creator != null && !creator.isEmpty()) {
       filter.add("creator = ?", creator);
     }
-    ReadModelTable.dateRange(filter, listing, "start_date");
-    ReadModelTable.dateRange(filter, listing, "end_date");
-    Double shortest = listing.seconds("duration_min");
-    if (shortest != null) {
-      filter.add(DURATION + " >= ?", shortest);
-    }
-    Double longest = listing.seconds("duration_max");
-    if (longest != null) {
-      filter.add(DURATION + " <= ?", longest);
-    }
+    ReadModelTable.runTime(filter, listing, DURATION);
     ReadModelTable.match(filter, listing, "key::text", "name");
     ReadModelTable.metadataFilter(filter, listing);
     return filter;

@@ -67,7 +67,7 @@ public final class ReadModelTable {
   }
 
   /** {@code <column>_after} and {@code <column>_before}, both inclusive. */
-  public static void dateRange(Filter filter, Listing listing, String column) {
+  private static void dateRange(Filter filter, Listing listing, String column) {
     var after = listing.date(column + "_after");
     if (after != null) {
       filter.add(column + " >= ?", after);
@@ -75,6 +75,23 @@ public final class ReadModelTable {
     var before = listing.date(column + "_before");
     if (before != null) {
       filter.add(column + " <= ?", before);
+    }
+  }
+
+  /**
+   * The filters on when something ran: {@code start_date_*}/{@code end_date_*} ranges and {@code
+   * duration_min}/{@code duration_max} in seconds on {@code duration} (an SQL expression).
+   */
+  public static void runTime(Filter filter, Listing listing, String duration) {
+    dateRange(filter, listing, "start_date");
+    dateRange(filter, listing, "end_date");
+    Double shortest = listing.seconds("duration_min");
+    if (shortest != null) {
+      filter.add(duration + " >= ?", shortest);
+    }
+    Double longest = listing.seconds("duration_max");
+    if (longest != null) {
+      filter.add(duration + " <= ?", longest);
     }
   }
 
