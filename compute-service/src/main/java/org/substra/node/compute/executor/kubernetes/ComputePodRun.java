@@ -17,8 +17,8 @@ import org.substra.node.compute.kubernetes.Pods;
 /**
  * The compute half of the Kubernetes executor (worker-spec §2.6, §5): the plan's pod for this image
  * is created once and reused, the function's entrypoint is exec'd in it with the arguments file,
- * its merged output captured. Not yet wired: the entrypoint must come from the image config in the
- * registry (§2.6), which needs the registry client.
+ * its merged output captured. The entrypoint is the image config's, read from the registry by
+ * {@link KubernetesExecutor}.
  */
 public class ComputePodRun {
 
