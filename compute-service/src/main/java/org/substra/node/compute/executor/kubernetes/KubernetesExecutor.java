@@ -155,4 +155,10 @@ public class KubernetesExecutor implements Executor {
     compute.stop(planKey);
     return true;
   }
+
+  /** Deletes the plan's compute pods, waiting until they are gone (worker-spec §5.4). */
+  @Override
+  public void tearDown(String planKey) {
+    compute.stop(planKey);
+  }
 }

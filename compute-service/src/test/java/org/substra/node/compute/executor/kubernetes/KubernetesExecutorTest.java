@@ -26,6 +26,7 @@ import org.substra.node.compute.kubernetes.ComputePodBuilder;
 import org.substra.node.compute.registry.RegistryStandIn;
 import org.substra.node.compute.staging.TaskWorkspace;
 import org.substra.node.compute.testing.TestNetwork;
+import org.substra.node.compute.work.PlanTeardown;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
@@ -196,6 +197,42 @@ class KubernetesExecutorTest {
     assertThatThrownBy(() -> executor.build(FUNCTION))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("unreachable");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void aTeardownDeletesThePlansComputePodsAndDirectoryOnly() throws Exception {
+    String other = "1b2c3d4e-0000-4000-8000-000000000003";
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    for (String plan : List.of(PLAN, other)) {
+      kubelet(ComputePodBuilder.podName(plan, TAG), "Running");
+      TaskWorkspace workspace = TaskWorkspace.of(workDir, plan);
+      workspace.reset();
+      executor.execute(new TaskRun(plan, "task-of-" + plan, FUNCTION, workspace));
+    }
+    assertThat(client.pods().inNamespace("substra").list().getItems()).hasSize(2);
+
+    PlanTeardown teardown =
+        new PlanTeardown(TestConfigs.compute("compute.work-dir", workDir.toString()));
+    assertThat(teardown.tearDown(executor, PLAN)).isTrue();
+    // again, as after a redelivery: nothing left to delete
+    assertThat(teardown.tearDown(executor, PLAN)).isTrue();
+
+    assertThat(client.pods().inNamespace("substra").list().getItems())
+        .extracting(pod -> pod.getMetadata().getName())
+        .containsExactly(ComputePodBuilder.podName(other, TAG));
+    assertThat(workDir.resolve(PLAN)).doesNotExist();
+    assertThat(workDir.resolve(other).resolve("task")).isDirectory();
+  }
+
+  @Test
+  void aTeardownOfSomethingThatIsNoPlanKeyTouchesNothing() throws Exception {
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    PlanTeardown teardown =
+        new PlanTeardown(TestConfigs.compute("compute.work-dir", workDir.toString()));
+    assertThat(teardown.tearDown(executor, "..")).isFalse();
+    assertThat(workDir).exists();
     assertThat(server.getRequestCount()).isZero();
   }
 }
