@@ -195,6 +195,15 @@ class AllSeedParametersTest {
     assertThat(env(compute, "COMPUTE_KANIKO_MIRROR")).contains("true");
     assertThat(env(compute, "COMPUTE_KANIKO_DOCKER_CONFIG_SECRET_NAME"))
         .contains("kaniko-docker-config");
+    // the registry API credentials: the Secret's config.json, mounted in the compute container
+    assertThat(env(compute, "NODE_REGISTRY_DOCKER_CONFIG"))
+        .contains("/var/substra/docker-config/config.json");
+    assertThat(list(Manifests.container(compute), "volumeMounts"))
+        .anySatisfy(
+            mount ->
+                assertThat(mount)
+                    .containsEntry("name", "docker-config")
+                    .containsEntry("mountPath", "/var/substra/docker-config"));
     assertThat(podSpec(compute)).containsEntry("serviceAccountName", "default");
 
     Map<String, Object> warmer = initContainer(compute, "kaniko-cache-warmer").orElseThrow();

@@ -2,6 +2,8 @@ package org.substra.node.compute.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The node's container registry, where Kaniko pushes function images and kubelets pull them. */
@@ -32,6 +34,18 @@ public interface RegistryConfig {
 
   /** Service of the local registry, whose first port's NodePort goes into image references. */
   Optional<String> serviceName();
+
+  /**
+   * Docker {@code config.json} whose {@code auths} entry for {@link #address()} authenticates the
+   * registry API calls (the chart mounts Kaniko's {@code kaniko.dockerConfigSecretName} there); a
+   * missing file means anonymous calls.
+   */
+  @WithDefault("/var/substra/docker-config/config.json")
+  Path dockerConfig();
+
+  /** Timeout of one registry API call (connect, and whole answer). */
+  @WithDefault("30s")
+  Duration timeout();
 
   default boolean insecure() {
     return "http".equalsIgnoreCase(scheme());

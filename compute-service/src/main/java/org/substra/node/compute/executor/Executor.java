@@ -33,6 +33,12 @@ public interface Executor {
   /** Stops the running task of a plan, if any (plan cancelled or failed). */
   boolean stop(String planKey);
 
+  /**
+   * The plan is over and none of its tasks runs here any more: frees what the executor holds for it
+   * (its compute pods, a process left over); idempotent. The caller removes its work directory.
+   */
+  void tearDown(String planKey) throws IOException, InterruptedException;
+
   /** What one function process did. */
   record Execution(int exitCode, boolean stopped, Path logs) {}
 }

@@ -32,7 +32,7 @@ import org.substra.node.health.rabbitmq.RabbitMqConfig;
  * only once its outcome is recorded in the orchestrator, so a crash redelivers it; the
  * orchestrator's state makes a duplicate harmless. Tasks of one plan run one at a time, in arrival
  * order; up to {@code compute.concurrency} plans run at once. Cancels are handled at once, never
- * queued behind the task they stop.
+ * queued behind the task they stop; a plan's teardown waits behind its tasks.
  */
 @ApplicationScoped
 public class WorkConsumer {
@@ -44,6 +44,7 @@ public class WorkConsumer {
   private final ExecutorSelection executors;
   private final TaskProcessor tasks;
   private final BuildProcessor builds;
+  private final PlanTeardown teardowns;
   private final Map<String, CompletableFuture<Void>> planTails = new ConcurrentHashMap<>();
   private ExecutorService taskPool;
   private ExecutorService buildPool;
@@ -57,12 +58,14 @@ public class WorkConsumer {
       RabbitMqConfig rabbitmq,
       ExecutorSelection executors,
       TaskProcessor tasks,
-      BuildProcessor builds) {
+      BuildProcessor builds,
+      PlanTeardown teardowns) {
     this.config = config;
     this.rabbitmq = rabbitmq;
     this.executors = executors;
     this.tasks = tasks;
     this.builds = builds;
+    this.teardowns = teardowns;
   }
 
   void start(@Observes StartupEvent started) {
@@ -203,23 +206,39 @@ public class WorkConsumer {
           });
       return;
     }
-    if (!kind.equals("task")) {
+    if (kind.equals("task")) {
+      inPlanOrder(plan, () -> handleTask(executor, channel, delivery, message));
+    } else if (kind.equals("teardown")) {
+      // behind the plan's tasks, like upstream's teardown taking the plan lock
+      inPlanOrder(plan, () -> handleTeardown(executor, channel, delivery, plan));
+    } else {
       LOG.warnf("dropping a work message of kind '%s'", kind);
       ack(channel, delivery);
-      return;
     }
-    // one task of a plan at a time: each waits for the previous one of its plan
+  }
+
+  /** Work of one plan runs one at a time: each waits for the previous one of its plan. */
+  private void inPlanOrder(String plan, Runnable work) {
     planTails.compute(
         plan,
         (key, tail) -> {
           CompletableFuture<Void> previous =
               tail == null ? CompletableFuture.completedFuture(null) : tail;
-          CompletableFuture<Void> next =
-              previous.thenRunAsync(
-                  () -> handleTask(executor, channel, delivery, message), taskPool);
+          CompletableFuture<Void> next = previous.thenRunAsync(work, taskPool);
           next.whenComplete((ignored, failure) -> planTails.remove(key, next));
           return next;
         });
+  }
+
+  private void handleTeardown(Executor executor, Channel channel, Delivery delivery, String plan) {
+    handle(
+        channel,
+        delivery,
+        "teardown of plan " + plan,
+        () -> teardowns.tearDown(executor, plan),
+        // what is left (a pod, files) is only space: the next teardown of the plan, or an
+        // operator, frees it
+        () -> LOG.errorf("plan %s could not be torn down; its pods or files remain", plan));
   }
 
   private void handleTask(Executor executor, Channel channel, Delivery delivery, JsonObject task) {

@@ -85,6 +85,18 @@ public final class WorkQueues implements AutoCloseable {
             .put("event_id", "test"));
   }
 
+  public void teardown(String channelName, String plan, String status) throws Exception {
+    publish(
+        "task.0",
+        "teardown:" + plan + ":1",
+        new JsonObject()
+            .put("kind", "teardown")
+            .put("channel", channelName)
+            .put("compute_plan_key", plan)
+            .put("plan_status", status)
+            .put("event_id", "test"));
+  }
+
   private void publish(String routingKey, String id, JsonObject body) throws Exception {
     String kind = body.getString("kind");
     channel.basicPublish(

@@ -180,6 +180,12 @@ class ComputePlanTest {
               assertThat(performance.getPerformanceValue()).isEqualTo(6.0f);
               assertThat(performance.getComputeTaskOutputIdentifier()).isEqualTo("performance");
             });
+
+    // the plan is over: its teardown removes its work directory
+    Path planDir = Path.of("target", "work", plan);
+    assertThat(planDir.resolve("logs")).isDirectory();
+    queues.teardown(TestNetwork.CHANNEL, plan, "PLAN_STATUS_DONE");
+    await("the plan's directory gone", Duration.ofSeconds(10), () -> !Files.exists(planDir));
   }
 
   @Test
@@ -229,7 +235,7 @@ class ComputePlanTest {
   }
 
   @Test
-  void aCancelledPlanStopsItsRunningProcess() throws Exception {
+  void aCancelledPlanStopsItsRunningProcessThenIsTornDown() throws Exception {
     queues.purge();
     String sleep =
         builtFunction("sleep", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
@@ -249,13 +255,19 @@ class ComputePlanTest {
       pid = pid(logs).orElseThrow();
       assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
       network.cancelPlan(plan);
+      // as event-service publishes them: the cancel, then the teardown behind the running task
       queues.cancel(TestNetwork.CHANNEL, plan);
+      queues.teardown(TestNetwork.CHANNEL, plan, "PLAN_STATUS_CANCELED");
       assertThat(awaitFinal(sleeping.getKey())).isEqualTo(ComputeTaskStatus.STATUS_CANCELED);
     }
     await(
         "the process gone",
         Duration.ofSeconds(10),
         () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    await(
+        "the plan's directory gone",
+        Duration.ofSeconds(10),
+        () -> !Files.exists(Path.of("target", "work", plan)));
   }
 
   @Test

@@ -13,7 +13,8 @@ public record WorkMessage(String id, Kind kind, String routingKey, JsonObject bo
   public enum Kind {
     BUILD("build"),
     TASK("task"),
-    CANCEL("cancel");
+    CANCEL("cancel"),
+    TEARDOWN("teardown");
 
     private final String wireName;
 

@@ -10,8 +10,9 @@ import org.substra.node.orchestrator.protocol.Function;
 
 /**
  * Builds the work messages and picks their routing keys: builds go to the shared build queue; a
- * plan's task and cancel messages all go to one task queue, {@code crc32(plan key) mod n}, so the
- * tasks of a plan reach the same compute replica (worker-spec §2.2) in the order they became ready.
+ * plan's task, cancel and teardown messages all go to one task queue, {@code crc32(plan key) mod
+ * n}, so the tasks of a plan reach the same compute replica (worker-spec §2.2) in the order they
+ * became ready.
  */
 @ApplicationScoped
 public class WorkRouting {
@@ -70,6 +71,26 @@ public class WorkRouting {
         taskRoutingKey(planKey),
         new JsonObject()
             .put("kind", WorkMessage.Kind.CANCEL.wireName())
+            .put("channel", channel)
+            .put("compute_plan_key", planKey)
+            .put("plan_status", planStatus)
+            .put("event_id", eventId));
+  }
+
+  /**
+   * The plan is over (DONE, FAILED or CANCELED): the replica that ran its tasks deletes its pods
+   * and work directory (worker-spec §2.11). Behind the plan's tasks in its queue, so it comes after
+   * them. The id carries the task count: a DONE plan that gets new tasks and ends again is torn
+   * down again, while every event of one ending maps to one message.
+   */
+  public WorkMessage teardown(
+      String channel, String planKey, String planStatus, int taskCount, String eventId) {
+    return new WorkMessage(
+        "teardown:" + planKey + ":" + taskCount,
+        WorkMessage.Kind.TEARDOWN,
+        taskRoutingKey(planKey),
+        new JsonObject()
+            .put("kind", WorkMessage.Kind.TEARDOWN.wireName())
             .put("channel", channel)
             .put("compute_plan_key", planKey)
             .put("plan_status", planStatus)

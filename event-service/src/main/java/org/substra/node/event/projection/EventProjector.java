@@ -216,11 +216,20 @@ public class EventProjector {
   private void onPlanTransition(
       Connection db, ProjectionBatch batch, Event event, PlanRepository.PlanRow plan, String before)
       throws SQLException {
-    if (PlanDerivation.terminal(plan.status)
-        && !PlanDerivation.terminal(before)
-        && hasTaskOn(db, batch, plan.key)) {
-      outbox.record(
-          db, batch, routing.cancel(event.getChannel(), plan.key, plan.status, event.getId()));
+    boolean cancel = PlanDerivation.terminal(plan.status) && !PlanDerivation.terminal(before);
+    boolean teardown = PlanDerivation.ended(plan.status) && !PlanDerivation.ended(before);
+    if ((cancel || teardown) && hasTaskOn(db, batch, plan.key)) {
+      if (cancel) {
+        outbox.record(
+            db, batch, routing.cancel(event.getChannel(), plan.key, plan.status, event.getId()));
+      }
+      if (teardown) {
+        // after the cancel: the running task stops first, then the plan's pods and files go
+        outbox.record(
+            db,
+            batch,
+            routing.teardown(event.getChannel(), plan.key, plan.status, plan.tasks, event.getId()));
+      }
     }
   }
 

@@ -95,6 +95,11 @@ public final class PlanDerivation {
         state.counts(), state.cancelationDate(), state.lastTaskEndDate(), status, start, end);
   }
 
+  /** Whether the plan is over: nothing of it runs any more (DONE until tasks are added). */
+  static boolean ended(String status) {
+    return DONE.equals(status) || terminal(status);
+  }
+
   static boolean terminal(String status) {
     return CANCELED.equals(status) || FAILED.equals(status);
   }

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +269,50 @@ class ComputePlanProjectionTest {
   }
 
   @Test
+  void aPlanThatBecomesDoneIsTornDownOnceAfterItsTasks() throws Exception {
+    String train = orchestrator.trainFunction(ORG1);
+    orchestrator.build(ORG1, train, "train");
+    String manager = orchestrator.dataManager(ORG1);
+    List<String> samples = orchestrator.dataSamples(ORG1, manager, 1);
+    String plan = orchestrator.plan(ORG1, "done");
+    String first =
+        orchestrator.register(ORG1, trainTask(plan, train, manager, samples)).get(0).getKey();
+    String second =
+        orchestrator
+            .register(ORG1, trainTask(plan, train, manager, samples, first))
+            .get(0)
+            .getKey();
+    orchestrator.runTrain(ORG1, first);
+    awaitPlanStatus(plan, "PLAN_STATUS_DOING");
+    orchestrator.runTrain(ORG1, second);
+    awaitPlanStatus(plan, "PLAN_STATUS_DONE");
+    Awaitility.await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                readModel()
+                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
+                    .equals(0L));
+
+    List<String> ofPlan =
+        drainWorkInOrder().stream()
+            .filter(message -> plan.equals(message.getString("compute_plan_key")))
+            .map(
+                message -> {
+                  assertThat(message.getString("queue"))
+                      .isEqualTo(
+                          RealOrchestrator.TASK_QUEUE_PREFIX
+                              + "."
+                              + WorkRouting.taskQueueIndex(plan, 2));
+                  return message.getString("message_id");
+                })
+            .toList();
+    // the two tasks, then one teardown behind them; nothing to cancel
+    assertThat(ofPlan)
+        .containsExactly("task:" + first, "task:" + second, "teardown:" + plan + ":2");
+  }
+
+  @Test
   void aFailedTaskFailsItsPlanWithTheReportsErrorType() throws Exception {
     String train = orchestrator.trainFunction(ORG1);
     orchestrator.build(ORG1, train, "train");
@@ -305,7 +350,9 @@ class ComputePlanProjectionTest {
                 readModel()
                     .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
                     .equals(0L));
-    assertThat(drainWork().get("cancel:" + plan).getString("plan_status"))
+    Map<String, JsonObject> work = drainWork();
+    assertThat(work.get("cancel:" + plan).getString("plan_status")).isEqualTo("PLAN_STATUS_FAILED");
+    assertThat(work.get("teardown:" + plan + ":2").getString("plan_status"))
         .isEqualTo("PLAN_STATUS_FAILED");
   }
 
@@ -330,13 +377,28 @@ class ComputePlanProjectionTest {
                 readModel()
                     .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
                     .equals(0L));
-    assertThat(drainWork().get("cancel:" + plan).getString("plan_status"))
+    Map<String, JsonObject> work = drainWork();
+    assertThat(work.get("cancel:" + plan).getString("plan_status"))
+        .isEqualTo("PLAN_STATUS_CANCELED");
+    assertThat(work.get("teardown:" + plan + ":1").getString("plan_status"))
         .isEqualTo("PLAN_STATUS_CANCELED");
   }
 
   /** Work messages by message id; each body gets the queue it was found in as "queue". */
   private static Map<String, JsonObject> drainWork() throws Exception {
     Map<String, JsonObject> work = new HashMap<>();
+    for (JsonObject message : drainWorkInOrder()) {
+      work.put(message.getString("message_id"), message);
+    }
+    return work;
+  }
+
+  /**
+   * Every work message, queue after queue in publication order; each body gets its queue as "queue"
+   * and its id as "message_id".
+   */
+  private static List<JsonObject> drainWorkInOrder() throws Exception {
+    List<JsonObject> work = new ArrayList<>();
     try (Broker broker = new Broker()) {
       for (String queue :
           List.of(
@@ -347,7 +409,7 @@ class ComputePlanProjectionTest {
           JsonObject body = new JsonObject(new String(message.getBody()));
           assertThat(message.getProps().getContentType()).isEqualTo("application/json");
           assertThat(body.getString("kind")).isEqualTo(message.getProps().getType());
-          work.put(message.getProps().getMessageId(), body.put("queue", queue));
+          work.add(body.put("queue", queue).put("message_id", message.getProps().getMessageId()));
         }
       }
     }

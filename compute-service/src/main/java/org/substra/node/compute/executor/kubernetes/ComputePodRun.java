@@ -7,18 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.kubernetes.ComputePod;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
+import org.substra.node.compute.kubernetes.PodLabels;
 import org.substra.node.compute.kubernetes.PodWaitException;
 import org.substra.node.compute.kubernetes.Pods;
 
 /**
  * The compute half of the Kubernetes executor (worker-spec §2.6, §5): the plan's pod for this image
  * is created once and reused, the function's entrypoint is exec'd in it with the arguments file,
- * its merged output captured. Not yet wired: the entrypoint must come from the image config in the
- * registry (§2.6), which needs the registry client.
+ * its merged output captured. The entrypoint is the image config's, read from the registry by
+ * {@link KubernetesExecutor}.
  */
 public class ComputePodRun {
 
@@ -72,12 +74,17 @@ public class ComputePodRun {
     }
   }
 
-  /** Deletes the plan's compute pods: a cancel ends the exec running in them. */
+  /**
+   * Deletes the plan's compute pods (the selector of upstream's teardown): a cancel ends the exec
+   * running in them, a teardown frees them.
+   */
   public void stop(String computePlanKey) {
     for (Pod pod :
         pods.list(
-            java.util.Map.of(
-                org.substra.node.compute.kubernetes.PodLabels.COMPUTE_PLAN_KEY, computePlanKey))) {
+            Map.of(
+                PodLabels.POD_TYPE, PodLabels.TYPE_COMPUTE_TASK,
+                PodLabels.COMPONENT, PodLabels.COMPONENT_VALUE,
+                PodLabels.COMPUTE_PLAN_KEY, computePlanKey))) {
       pods.delete(pod.getMetadata().getName(), config.pod().deletionTimeout());
     }
   }

@@ -4,10 +4,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.executor.BuildFailure;
-import org.substra.node.compute.executor.local.Dockerfiles;
 import org.substra.node.compute.kubernetes.KanikoPodBuilder;
 import org.substra.node.compute.kubernetes.PodWaitException;
 import org.substra.node.compute.kubernetes.Pods;
@@ -23,9 +21,9 @@ import org.substra.node.orchestrator.protocol.Function;
  * end decides. A failed Kaniko pod is the function's fault (BUILD_ERROR with the pod's logs), a
  * start-up timeout or API trouble ours (tried again).
  *
- * <p>Not yet: the registry check that skips a build whose image exists (§4.2 step 2), and the
- * compute pod side of the executor (exec in the plan's pod); until both exist {@code
- * compute.executor=kubernetes} consumes no work.
+ * <p>Whether the image already exists is the caller's question ({@link KubernetesExecutor}); the
+ * command the image runs is read from its config in the registry, so the Dockerfile is not parsed
+ * here (its ENTRYPOINT may come from its base image).
  */
 public class KanikoBuild {
 
@@ -44,10 +42,12 @@ public class KanikoBuild {
     this.pods = pods;
   }
 
-  /** An image pushed, and the command its Dockerfile gives (ENTRYPOINT then CMD). */
-  public record Built(String tag, List<String> command) {}
-
-  public Built build(Function function) throws IOException, BuildFailure {
+  /**
+   * Builds and pushes the image of {@code function}.
+   *
+   * @return its tag
+   */
+  public String build(Function function) throws IOException, BuildFailure {
     String tag = ImageReferences.tag(function.getArchive().getChecksum());
     Path dir = config.workDir().resolve("tmp").resolve("build-" + function.getKey());
     Path archive = dir.resolveSibling(dir.getFileName() + ".archive");
@@ -63,12 +63,6 @@ public class KanikoBuild {
       if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
         throw new BuildFailure(
             "no Dockerfile", "The function archive has no Dockerfile at its root.");
-      }
-      List<String> command;
-      try {
-        command = Dockerfiles.command(Files.readString(dir.resolve("Dockerfile")));
-      } catch (Dockerfiles.InvalidDockerfile e) {
-        throw new BuildFailure("bad Dockerfile", e.getMessage());
       }
       Pod pod = pods.createIfAbsent(builder.build(tag, dir));
       String name = pod.getMetadata().getName();
@@ -87,7 +81,7 @@ public class KanikoBuild {
         }
         throw new BuildFailure("Kaniko build failed", logs);
       }
-      return new Built(tag, command);
+      return tag;
     } finally {
       AssetCache.deleteTree(dir);
       Files.deleteIfExists(archive);

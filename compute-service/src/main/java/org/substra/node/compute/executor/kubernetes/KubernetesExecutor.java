@@ -1,16 +1,15 @@
 package org.substra.node.compute.executor.kubernetes;
 
-import io.vertx.core.json.JsonArray;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.config.RegistryConfig;
 import org.substra.node.compute.executor.BuildFailure;
@@ -21,54 +20,91 @@ import org.substra.node.compute.kubernetes.ComputePodBuilder;
 import org.substra.node.compute.kubernetes.KanikoPodBuilder;
 import org.substra.node.compute.kubernetes.Pods;
 import org.substra.node.compute.registry.ImageReferences;
+import org.substra.node.compute.registry.RegistryClient;
 import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.Function;
 
 /**
  * Production executor: Kaniko builds ({@link KanikoBuild}) and compute pods ({@link
- * ComputePodRun}). The command of a function is taken from its Dockerfile at build time and kept in
- * {@code <work-dir>/functions/<key>/command.json}; a replica that did not build the function builds
- * it again (same tag: Kaniko's cache makes it quick). Reading the entrypoint from the image config
- * in the registry instead (worker-spec §2.6) is left for the registry client.
+ * ComputePodRun}). The registry decides (worker-spec §4.2, §4.5): an image that exists is not built
+ * again, and the command exec'd in compute pods is the image config's ENTRYPOINT then CMD, read
+ * once per image and kept in memory (upstream keeps it in a table).
  */
 @ApplicationScoped
 @Typed(KubernetesExecutor.class)
 public class KubernetesExecutor implements Executor {
 
-  private static final String COMMAND_FILE = "command.json";
+  private static final Logger LOG = Logger.getLogger(KubernetesExecutor.class);
 
   private final ComputeConfig config;
   private final RegistryConfig registry;
+  private final RegistryClient registryClient;
   private final KanikoBuild kaniko;
   private final ComputePodRun compute;
   private final Pods pods;
   private final ImageReferences images;
+  private final Map<String, List<String>> commands = new ConcurrentHashMap<>();
   private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
   KubernetesExecutor(ComputeConfig config, RegistryConfig registry, AssetSource assets, Pods pods) {
     this.config = config;
     this.registry = registry;
+    this.registryClient = new RegistryClient(registry);
     this.pods = pods;
     this.images = new ImageReferences(registry);
     this.kaniko = new KanikoBuild(config, assets, new KanikoPodBuilder(config, registry), pods);
     this.compute = new ComputePodRun(config, new ComputePodBuilder(config), pods);
   }
 
-  private Path commandFile(Function function) {
-    return config.workDir().resolve("functions").resolve(function.getKey()).resolve(COMMAND_FILE);
+  private static String tag(Function function) {
+    return ImageReferences.tag(function.getArchive().getChecksum());
   }
 
   @Override
   public boolean isBuilt(Function function) {
-    return Files.isRegularFile(commandFile(function));
+    return commands.containsKey(tag(function));
   }
 
   @Override
-  public void build(Function function) throws IOException, BuildFailure {
-    KanikoBuild.Built built = kaniko.build(function);
-    Files.createDirectories(commandFile(function).getParent());
-    Files.writeString(commandFile(function), new JsonArray(built.command()).encode());
+  public void build(Function function) throws IOException, InterruptedException, BuildFailure {
+    String tag = tag(function);
+    if (registryClient.exists(tag)) {
+      // identical archives share the image: built before, by this function or another
+      LOG.infof("image %s of function %s exists: not built", tag, function.getKey());
+    } else {
+      try {
+        kaniko.build(function);
+      } catch (BuildFailure e) {
+        // a concurrent build of the same archive (another replica) pushed it meanwhile
+        if (!registryClient.exists(tag)) {
+          throw e;
+        }
+      }
+    }
+    List<String> command = command(tag);
+    if (command.isEmpty()) {
+      throw new BuildFailure(
+          "no command", "The image " + tag + " has no ENTRYPOINT nor CMD: nothing to run.");
+    }
+  }
+
+  /** The image's command, from the registry the first time. */
+  private List<String> command(String tag) throws IOException, InterruptedException {
+    List<String> known = commands.get(tag);
+    if (known != null) {
+      return known;
+    }
+    List<String> command =
+        registryClient
+            .command(tag)
+            .orElseThrow(
+                () ->
+                    new IOException("image " + tag + " is not in registry " + registry.address()));
+    if (!command.isEmpty()) {
+      commands.put(tag, List.copyOf(command));
+    }
+    return command;
   }
 
   @Override
@@ -79,10 +115,11 @@ public class KubernetesExecutor implements Executor {
   @Override
   public Execution execute(TaskRun run) throws IOException, InterruptedException {
     Function function = run.function();
-    List<String> command = new ArrayList<>();
-    new JsonArray(Files.readString(commandFile(function)))
-        .forEach(token -> command.add((String) token));
-    String tag = ImageReferences.tag(function.getArchive().getChecksum());
+    String tag = tag(function);
+    List<String> command = command(tag);
+    if (command.isEmpty()) {
+      throw new IOException("image " + tag + " has no ENTRYPOINT nor CMD");
+    }
     OptionalInt nodePort =
         registry.local()
             ? registry.serviceName().map(pods::nodePort).orElse(OptionalInt.empty())
@@ -117,5 +154,11 @@ public class KubernetesExecutor implements Executor {
     stopped.add(planKey);
     compute.stop(planKey);
     return true;
+  }
+
+  /** Deletes the plan's compute pods, waiting until they are gone (worker-spec §5.4). */
+  @Override
+  public void tearDown(String planKey) {
+    compute.stop(planKey);
   }
 }

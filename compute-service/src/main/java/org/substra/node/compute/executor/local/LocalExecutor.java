@@ -22,6 +22,7 @@ import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.staging.Archives;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.Checksums;
+import org.substra.node.compute.staging.TaskWorkspace;
 import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.orchestrator.protocol.Function;
 
@@ -124,7 +125,7 @@ public class LocalExecutor implements Executor {
   @Override
   public Execution execute(TaskRun run) throws IOException, InterruptedException {
     Function function = run.function();
-    stopLeftover(run);
+    stopLeftover(run.planKey(), run.workspace());
     Path logs = run.workspace().logs(run.taskKey());
     Files.createDirectories(logs.getParent());
     ProcessBuilder builder =
@@ -190,28 +191,35 @@ public class LocalExecutor implements Executor {
     return true;
   }
 
+  /** The plan is over: its process, if one still runs (ours, or left by a crash), is stopped. */
+  @Override
+  public void tearDown(String planKey) throws IOException {
+    stop(planKey);
+    stopLeftover(planKey, TaskWorkspace.of(config.workDir(), planKey));
+  }
+
   /**
    * A function process started before this service crashed still runs: stop it before the task runs
    * again in the same workspace.
    */
-  private void stopLeftover(TaskRun run) throws IOException {
-    Path pidFile = run.workspace().pidFile();
+  private void stopLeftover(String planKey, TaskWorkspace workspace) throws IOException {
+    Path pidFile = workspace.pidFile();
     if (!Files.isRegularFile(pidFile)) {
       return;
     }
-    String arguments = run.workspace().argumentsFile().toAbsolutePath().normalize().toString();
+    String arguments = workspace.argumentsFile().toAbsolutePath().normalize().toString();
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       Optional<ProcessHandle> leftover = ProcessHandle.of(pid);
       if (leftover.isPresent()
           && leftover.get().info().commandLine().map(c -> c.contains(arguments)).orElse(false)) {
-        LOG.infof("stopping process %d left by an earlier run of plan %s", pid, run.planKey());
+        LOG.infof("stopping process %d left by an earlier run of plan %s", pid, planKey);
         leftover.get().descendants().forEach(ProcessHandle::destroyForcibly);
         leftover.get().destroyForcibly();
         leftover.get().onExit().get(10, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
-      LOG.warnf("cannot check the leftover process of plan %s: %s", run.planKey(), e.toString());
+      LOG.warnf("cannot check the leftover process of plan %s: %s", planKey, e.toString());
     }
     Files.deleteIfExists(pidFile);
   }

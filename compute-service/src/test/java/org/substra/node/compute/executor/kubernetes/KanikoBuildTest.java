@@ -107,7 +107,7 @@ class KanikoBuildTest {
   @Test
   void aSucceededKanikoPodBuildsTheTagAndIsDeleted() throws Exception {
     CompletableFuture<Pod> kubelet = endPod("Succeeded");
-    String tag = build(functionArchive()).build(FUNCTION).tag();
+    String tag = build(functionArchive()).build(FUNCTION);
     Pod pod = kubelet.get(10, TimeUnit.SECONDS);
 
     assertThat(tag).isEqualTo("function-0123456789abcdef");

@@ -1,41 +1,61 @@
 package org.substra.node.compute.executor.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.config.TestConfigs;
+import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
+import org.substra.node.compute.registry.RegistryStandIn;
 import org.substra.node.compute.staging.TaskWorkspace;
 import org.substra.node.compute.testing.TestNetwork;
+import org.substra.node.compute.work.PlanTeardown;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
 
-/** Build then run through the executor interface, against the fabric8 mock API server. */
+/**
+ * Build then run through the executor interface, against the fabric8 mock API server and a registry
+ * stand-in.
+ */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesExecutorTest {
 
   static final String PLAN = "7e5c3a1e-0000-4000-8000-000000000002";
+  static final String TAG = "function-0123456789abcdef";
+  static final List<String> ENTRYPOINT =
+      List.of("python3", "function.py", "--function-name", "train");
 
   KubernetesMockServer server;
   KubernetesClient client;
   @TempDir Path workDir;
+  RegistryStandIn registry = new RegistryStandIn();
 
-  void kubelet(String pod, String phase) {
-    CompletableFuture.runAsync(
+  @AfterEach
+  void stopRegistry() {
+    registry.close();
+  }
+
+  /** Sets the phase of {@code pod} once it exists; a Kaniko pod that succeeds has pushed. */
+  CompletableFuture<Pod> kubelet(String pod, String phase) {
+    return CompletableFuture.supplyAsync(
         () -> {
           Pod found =
               client
@@ -43,13 +63,16 @@ class KubernetesExecutorTest {
                   .inNamespace("substra")
                   .withName(pod)
                   .waitUntilCondition(p -> p != null, 10, TimeUnit.SECONDS);
+          if (pod.startsWith("kaniko-") && phase.equals("Succeeded")) {
+            registry.push(TAG, ENTRYPOINT, null);
+          }
           found.setStatus(new PodStatusBuilder().withPhase(phase).build());
-          client.pods().inNamespace("substra").resource(found).updateStatus();
+          return client.pods().inNamespace("substra").resource(found).updateStatus();
         });
   }
 
-  @Test
-  void buildsWithKanikoThenExecsTheDockerfileCommandInTheComputePod() throws Exception {
+  KubernetesExecutor executor(ScriptedExecPods pods, String... registrySettings)
+      throws IOException {
     ComputeConfig config =
         TestConfigs.compute(
             "compute.executor", "kubernetes",
@@ -57,38 +80,159 @@ class KubernetesExecutorTest {
             "compute.kubernetes.namespace", "substra",
             "compute.pod.startup-timeout", "10s",
             "compute.pod.deletion-timeout", "5s");
-    Function function =
-        KanikoBuildTest.FUNCTION.toBuilder()
-            .putOutputs("model", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
-            .build();
+    String[] settings = new String[6 + registrySettings.length];
+    System.arraycopy(
+        new String[] {
+          "node.registry.local", "false",
+          "node.registry.address", registry.address(),
+          "node.registry.docker-config", workDir.resolve("no-docker-config.json").toString()
+        },
+        0,
+        settings,
+        0,
+        6);
+    System.arraycopy(registrySettings, 0, settings, 6, registrySettings.length);
+    return new KubernetesExecutor(
+        config,
+        TestConfigs.registry(settings),
+        new KanikoBuildTest.OneArchive(TestNetwork.functionArchive("train")),
+        pods);
+  }
+
+  static final Function FUNCTION =
+      KanikoBuildTest.FUNCTION.toBuilder()
+          .putOutputs("model", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
+          .build();
+
+  @Test
+  void anAbsentImageIsBuiltWithKanikoThenTheImageCommandIsExecdInTheComputePod() throws Exception {
     ScriptedExecPods pods = new ScriptedExecPods(client, "trained\n", 0);
-    KubernetesExecutor executor =
-        new KubernetesExecutor(
-            config,
-            TestConfigs.registry("node.registry.local", "false"),
-            new KanikoBuildTest.OneArchive(TestNetwork.functionArchive("train")),
-            pods);
+    KubernetesExecutor executor = executor(pods);
 
-    kubelet("kaniko-function-0123456789abcdef", "Succeeded");
-    executor.build(function);
-    assertThat(executor.isBuilt(function)).isTrue();
+    CompletableFuture<Pod> kaniko = kubelet("kaniko-" + TAG, "Succeeded");
+    executor.build(FUNCTION);
+    assertThat(kaniko.get(10, TimeUnit.SECONDS).getMetadata().getLabels())
+        .containsEntry("substra.ai/pod-type", "image-build");
+    assertThat(executor.isBuilt(FUNCTION)).isTrue();
 
-    String pod = ComputePodBuilder.podName(PLAN, "function-0123456789abcdef");
-    String command =
-        ComputePodRun.commandLine(List.of("python3", "function.py", "--function-name", "train"));
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
     kubelet(pod, "Running");
-
     TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
     workspace.reset();
     Executor.Execution execution =
-        executor.execute(new TaskRun(PLAN, "task-1", function, workspace));
+        executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
 
     assertThat(pods.execs)
-        .containsExactly(new ScriptedExecPods.Exec(pod, pod, List.of("/bin/sh", "-c", command)));
+        .containsExactly(
+            new ScriptedExecPods.Exec(
+                pod, pod, List.of("/bin/sh", "-c", ComputePodRun.commandLine(ENTRYPOINT))));
     assertThat(execution.exitCode()).isZero();
     assertThat(execution.stopped()).isFalse();
     assertThat(execution.logs()).hasContent("trained\n");
     assertThat(executor.sandboxPath(workspace.folder("perf"), "perf"))
         .isEqualTo("/substra_internal/perf");
+  }
+
+  @Test
+  void anImageInTheRegistryIsNotBuiltAndItsEntrypointAndCmdAreRun() throws Exception {
+    registry.push(TAG, List.of("python3", "function.py"), List.of("--function-name", "train"));
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    KubernetesExecutor executor = executor(pods);
+
+    executor.build(FUNCTION);
+
+    assertThat(executor.isBuilt(FUNCTION)).isTrue();
+    // not one call to the API server: no Kaniko pod was even asked for
+    assertThat(server.getRequestCount()).isZero();
+
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+    executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
+    assertThat(pods.execs.get(0).command())
+        .containsExactly("/bin/sh", "-c", ComputePodRun.commandLine(ENTRYPOINT));
+  }
+
+  @Test
+  void aReplicaThatDidNotBuildReadsTheCommandFromTheRegistryBeforeRunning() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 3);
+    KubernetesExecutor executor = executor(pods);
+    assertThat(executor.isBuilt(FUNCTION)).isFalse();
+
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+    Executor.Execution execution =
+        executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
+
+    assertThat(execution.exitCode()).isEqualTo(3);
+    assertThat(pods.execs.get(0).command().get(2)).isEqualTo(ComputePodRun.commandLine(ENTRYPOINT));
+  }
+
+  @Test
+  void anImageWithoutCommandIsABuildError() throws Exception {
+    registry.push(TAG, null, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    assertThatThrownBy(() -> executor.build(FUNCTION))
+        .isInstanceOf(BuildFailure.class)
+        .hasMessageContaining("no command");
+  }
+
+  @Test
+  void anUnreachableRegistryFailsTheBuildBeforeAnyPod() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    KubernetesExecutor executor =
+        executor(
+            new ScriptedExecPods(client, "", 0),
+            "node.registry.address",
+            "127.0.0.1:" + port,
+            "node.registry.timeout",
+            "1s");
+    assertThatThrownBy(() -> executor.build(FUNCTION))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("unreachable");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void aTeardownDeletesThePlansComputePodsAndDirectoryOnly() throws Exception {
+    String other = "1b2c3d4e-0000-4000-8000-000000000003";
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    for (String plan : List.of(PLAN, other)) {
+      kubelet(ComputePodBuilder.podName(plan, TAG), "Running");
+      TaskWorkspace workspace = TaskWorkspace.of(workDir, plan);
+      workspace.reset();
+      executor.execute(new TaskRun(plan, "task-of-" + plan, FUNCTION, workspace));
+    }
+    assertThat(client.pods().inNamespace("substra").list().getItems()).hasSize(2);
+
+    PlanTeardown teardown =
+        new PlanTeardown(TestConfigs.compute("compute.work-dir", workDir.toString()));
+    assertThat(teardown.tearDown(executor, PLAN)).isTrue();
+    // again, as after a redelivery: nothing left to delete
+    assertThat(teardown.tearDown(executor, PLAN)).isTrue();
+
+    assertThat(client.pods().inNamespace("substra").list().getItems())
+        .extracting(pod -> pod.getMetadata().getName())
+        .containsExactly(ComputePodBuilder.podName(other, TAG));
+    assertThat(workDir.resolve(PLAN)).doesNotExist();
+    assertThat(workDir.resolve(other).resolve("task")).isDirectory();
+  }
+
+  @Test
+  void aTeardownOfSomethingThatIsNoPlanKeyTouchesNothing() throws Exception {
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    PlanTeardown teardown =
+        new PlanTeardown(TestConfigs.compute("compute.work-dir", workDir.toString()));
+    assertThat(teardown.tearDown(executor, "..")).isFalse();
+    assertThat(workDir).exists();
+    assertThat(server.getRequestCount()).isZero();
   }
 }
