@@ -82,6 +82,17 @@ public class ComputePodBuilder {
         + imageTag.replace('_', '-').toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The name of the plan's pod when another plan whose key starts with the same 8 characters holds
+   * {@link #podName}: 16 hex digits of the key, still within the 63 characters of a container name.
+   */
+  public static String distinctPodName(String computePlanKey, String imageTag) {
+    return "substra-"
+        + computePlanKey.replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT)
+        + "-compute-"
+        + imageTag.replace('_', '-').toLowerCase(Locale.ROOT);
+  }
+
   /** Labels that find the pod of a (compute plan, image) when a later task of the plan runs. */
   public static Map<String, String> reuseSelector(String computePlanKey, String imageTag) {
     return Map.of(
@@ -90,7 +101,11 @@ public class ComputePodBuilder {
   }
 
   public Pod build(ComputePod request) {
-    String name = podName(request.computePlanKey(), request.imageTag());
+    return build(request, podName(request.computePlanKey(), request.imageTag()));
+  }
+
+  /** The pod under another name (see {@link #distinctPodName}). */
+  public Pod build(ComputePod request, String name) {
     ComputeConfig.Pod pod = config.pod();
     int gpus = gpus(request.functionMetadata()).orElse(-1);
 

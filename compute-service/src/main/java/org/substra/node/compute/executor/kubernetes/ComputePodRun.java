@@ -58,9 +58,23 @@ public class ComputePodRun {
    * @return the exit code; the function's output is in {@code logs}
    * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
    */
+  private static String planOf(Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get(PodLabels.COMPUTE_PLAN_KEY);
+  }
+
   public int run(ComputePod request, List<String> entrypoint, Path logs)
       throws IOException, InterruptedException {
     Pod pod = pods.createIfAbsent(builder.build(request));
+    if (!request.computePlanKey().equals(planOf(pod))) {
+      // The reference's name holds 8 characters of the plan key: another plan may own it, and its
+      // pod mounts that plan's directories.
+      pod =
+          pods.createIfAbsent(
+              builder.build(
+                  request,
+                  ComputePodBuilder.distinctPodName(request.computePlanKey(), request.imageTag())));
+    }
     String name = pod.getMetadata().getName();
     try {
       pods.awaitRunning(name, config.pod().startupTimeout());

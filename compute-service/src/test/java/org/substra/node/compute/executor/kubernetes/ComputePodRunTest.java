@@ -102,6 +102,29 @@ class ComputePodRunTest {
   }
 
   @Test
+  void aPlanWhoseKeyStartsLikeAnotherPlansGetsAPodOfItsOwn() throws Exception {
+    String other = PLAN.substring(0, 9) + "1111-4000-8000-000000000002";
+    client
+        .pods()
+        .inNamespace("substra")
+        .resource(
+            new ComputePodBuilder(TestConfigs.compute("compute.work-dir", dir.toString()))
+                .build(
+                    new ComputePod(other, TAG, "registry/x:" + TAG, false, true, false, Map.of())))
+        .create();
+    String own = ComputePodBuilder.distinctPodName(PLAN, TAG);
+    assertThat(own).isNotEqualTo(ComputePodBuilder.podName(other, TAG)).hasSizeLessThan(64);
+    kubeletStarts(own);
+
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log"));
+
+    assertThat(pods.execs).extracting(ScriptedExecPods.Exec::pod).containsExactly(own);
+    assertThat(client.pods().inNamespace("substra").withName(own).get().getMetadata().getLabels())
+        .containsEntry("substra.ai/compute-plan-key", PLAN);
+  }
+
+  @Test
   void aPodThatNeverRunsIsOurErrorAndIsDeleted() {
     assertThatThrownBy(() -> run("1s").run(request(), ENTRYPOINT, dir.resolve("logs/t.log")))
         .isInstanceOf(IOException.class)
