@@ -269,6 +269,39 @@ class JwtLoginTest {
     given().cookie("refresh", "garbage").get("/me/logout/").then().statusCode(200);
   }
 
+  @Test
+  void theTokensOfADeletedUserNoLongerWork() {
+    String admin = AuthenticationTest.login().getString("token");
+    String username = "jwt-" + UUID.randomUUID().toString().substring(0, 8);
+    given()
+        .header("Authorization", "Token " + admin)
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", username, "password", "password123", "role", "USER"))
+        .post("/users/")
+        .then()
+        .statusCode(201);
+    Session session = login(username, "password123");
+    session.authenticated().get("/info/").then().statusCode(200).body("user", equalTo(username));
+
+    given()
+        .header("Authorization", "Token " + admin)
+        .delete("/users/" + username + "/")
+        .then()
+        .statusCode(200);
+    session
+        .authenticated()
+        .get("/info/")
+        .then()
+        .statusCode(401)
+        .body("detail", equalTo("User not found"));
+    given()
+        .cookie("refresh", session.refresh())
+        .post("/me/refresh/")
+        .then()
+        .statusCode(401)
+        .body("detail", equalTo("User not found"));
+  }
+
   private static String base64(String json) {
     return Base64.getUrlEncoder()
         .withoutPadding()
