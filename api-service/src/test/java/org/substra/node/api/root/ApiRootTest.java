@@ -83,6 +83,24 @@ class ApiRootTest {
   }
 
   @Test
+  void swaggerUiShowsTheSchemaWithTheWebLogin() {
+    String page =
+        given()
+            .redirects()
+            .follow(true)
+            .get("/schema/swagger-ui/")
+            .then()
+            .statusCode(200)
+            .contentType(containsString("html"))
+            .extract()
+            .asString();
+    assertThat(page)
+        .contains("/schema/?format=json")
+        .contains("header\\.payload=")
+        .contains("'JWT ' + login[1]");
+  }
+
+  @Test
   void anonymousCallersGetNeither() {
     given().get("/").then().statusCode(401);
     given().get("/schema/").then().statusCode(401);
