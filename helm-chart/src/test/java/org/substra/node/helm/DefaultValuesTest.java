@@ -156,6 +156,22 @@ class DefaultValuesTest {
   }
 
   @Test
+  void apiSignsWebLoginsWithItsOwnStableSecret() {
+    Map<String, String> self = manifests.secretData("self");
+    // Never the local default of api-service, and not the organization secret beside it.
+    assertThat(self.get("jwt")).hasSize(64).isNotEqualTo(self.get("secret"));
+    assertThat(list(container(manifests.workload("api")), "env"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("name")).isEqualTo("API_JWT_SECRET");
+              assertThat(get(e, "valueFrom.secretKeyRef.name")).isEqualTo(F + "-self");
+              assertThat(get(e, "valueFrom.secretKeyRef.key")).isEqualTo("jwt");
+            });
+    // An upgrade keeps it: the web frontend's users stay logged in.
+    assertThat(Chart.render().secretData("self")).isEqualTo(self);
+  }
+
+  @Test
   void servicesReachTheDeployedDependencies() {
     assertThat(manifests.configMapData("database"))
         .containsEntry(

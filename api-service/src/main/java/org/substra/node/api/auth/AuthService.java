@@ -38,12 +38,10 @@ public class AuthService {
   /** A new implicit token for valid credentials; the user's expired ones are dropped first. */
   @WithTransaction
   public Uni<Token> login(String username, String password) {
-    return users
-        .findByUsername(username)
+    return checkCredentials(username, password)
         .flatMap(
             user -> {
-              String hash = user == null ? NO_USER_HASH : user.passwordHash;
-              if (!BcryptUtil.matches(password, hash) || user == null) {
+              if (user == null) {
                 throw ApiException.field(
                     400, "non_field_errors", "Unable to log in with provided credentials.");
               }
@@ -58,6 +56,18 @@ public class AuthService {
                               null,
                               now,
                               now.plus(config.tokens().lifetime())));
+            });
+  }
+
+  /** The user of these credentials, or null. */
+  @WithSession
+  public Uni<User> checkCredentials(String username, String password) {
+    return users
+        .findByUsername(username)
+        .map(
+            user -> {
+              String hash = user == null ? NO_USER_HASH : user.passwordHash;
+              return BcryptUtil.matches(password, hash) && user != null ? user : null;
             });
   }
 

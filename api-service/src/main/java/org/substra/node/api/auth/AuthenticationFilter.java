@@ -3,25 +3,32 @@ package org.substra.node.api.auth;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.substra.node.api.orglink.OrganizationAuthenticator;
 
 /**
  * Resolves the {@code Authorization: Token <key>} header (also {@code Bearer}) of every API request
- * into the {@link CurrentUser}, and {@code Basic} from other organizations on their routes. Bad
- * credentials are refused even where authentication is optional (REST spec §2.1); whether
+ * into the {@link CurrentUser}, {@code JWT <header.payload>} with the {@code signature} cookie from
+ * the web frontend (REST spec §2.6), and {@code Basic} from other organizations on their routes.
+ * Bad credentials are refused even where authentication is optional (REST spec §2.1); whether
  * credentials are required is each resource's decision.
  */
 public class AuthenticationFilter {
 
   private final AuthService auth;
+  private final JwtLogin jwt;
   private final OrganizationAuthenticator organizations;
   private final CurrentUser current;
 
   AuthenticationFilter(
-      AuthService auth, OrganizationAuthenticator organizations, CurrentUser current) {
+      AuthService auth,
+      JwtLogin jwt,
+      OrganizationAuthenticator organizations,
+      CurrentUser current) {
     this.auth = auth;
+    this.jwt = jwt;
     this.organizations = organizations;
     this.current = current;
   }
@@ -31,8 +38,25 @@ public class AuthenticationFilter {
   public Uni<Void> authenticate(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (header == null || header.isBlank() || path.startsWith("/api-token-auth")) {
+    // The login routes act on their own credentials; the frontend may still send an expired access
+    // token when it refreshes, which must not turn the refresh into a 401.
+    if (header == null
+        || header.isBlank()
+        || path.startsWith("/api-token-auth")
+        || path.startsWith("/me/")) {
       return Uni.createFrom().voidItem();
+    }
+    String[] jwtHeader = header.trim().split(" +");
+    if (jwtHeader[0].equalsIgnoreCase("jwt")) {
+      if (jwtHeader.length != 2) {
+        return Uni.createFrom()
+            .failure(
+                JwtLogin.invalid("Authorization header must contain two space-delimited values"));
+      }
+      Cookie signature = request.getCookies().get(JwtLoginResource.SIGNATURE);
+      return jwt.authenticate(jwtHeader[1], signature == null ? null : signature.getValue())
+          .invoke(current::set)
+          .replaceWithVoid();
     }
     if (OrganizationAuthenticator.isBasic(header)) {
       // Other backends (REST spec §2.8), on their routes only; elsewhere Basic is no credential.

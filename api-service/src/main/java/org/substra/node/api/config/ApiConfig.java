@@ -33,6 +33,14 @@ public interface ApiConfig {
 
   Tokens tokens();
 
+  Jwt jwt();
+
+  /**
+   * The domain the web frontend shares with this API (COMMON_HOST_DOMAIN), set on the login cookies
+   * so that the frontend's host receives them; host-only cookies when unset.
+   */
+  Optional<String> commonHostDomain();
+
   Uploads uploads();
 
   /**
@@ -89,6 +97,42 @@ public interface ApiConfig {
     /** Login attempts allowed per client address and minute (DEFAULT_THROTTLE_RATES). */
     @WithDefault("40")
     int loginsPerMinute();
+
+    /**
+     * How long a token of {@code POST /users/{username}/reset_password/} may be used (REST spec
+     * §2.9; the reference's 7 days).
+     */
+    @WithDefault("7d")
+    Duration resetPasswordLifetime();
+  }
+
+  /** The web frontend's JWT cookie login (REST spec §2.6). */
+  interface Jwt {
+
+    /**
+     * The default {@link #secret()}, for local runs only: whoever knows it can forge logins, so the
+     * service logs a warning when it runs with it.
+     */
+    String LOCAL_SECRET = "substra-node-local-jwt-secret-do-not-use-in-production";
+
+    /** HS256 signing key of the access and refresh tokens (Substra's SECRET_KEY). */
+    @WithDefault(LOCAL_SECRET)
+    String secret();
+
+    /** Lifetime of an access token (ACCESS_TOKEN_LIFETIME, 1440 minutes). */
+    @WithDefault("1440m")
+    Duration accessLifetime();
+
+    /** Lifetime of a refresh token (REFRESH_TOKEN_LIFETIME, 10080 minutes). */
+    @WithDefault("10080m")
+    Duration refreshLifetime();
+
+    /**
+     * Whether the cookies are {@code Secure} (sent over HTTPS only); off for local runs over plain
+     * HTTP, like the reference's DEBUG.
+     */
+    @WithDefault("true")
+    boolean secureCookies();
   }
 
   /**

@@ -20,7 +20,7 @@ import org.substra.node.api.registration.RequestJson;
 
 /**
  * The users of the caller's channel (REST spec §2.9, UI): admins create, change the role of and
- * delete them; everyone changes their own password.
+ * delete them, and admit the users awaiting approval; everyone changes their own password.
  */
 @ApplicationScoped
 public class UserAdministration {
@@ -28,9 +28,11 @@ public class UserAdministration {
   private static final Set<String> ROLES = Set.of("ADMIN", "USER");
 
   private final UserRepository users;
+  private final PasswordResetRepository resets;
 
-  UserAdministration(UserRepository users) {
+  UserAdministration(UserRepository users, PasswordResetRepository resets) {
     this.users = users;
+    this.resets = resets;
   }
 
   @WithSession
@@ -38,15 +40,78 @@ public class UserAdministration {
     StringBuilder query = new StringBuilder("channel = :channel");
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("channel", caller.channel());
-    String match = listing.last("match");
-    if (match != null && !match.isEmpty()) {
-      query.append(" and lower(username) like :match");
-      params.put("match", "%" + match.toLowerCase() + "%");
-    }
     String role = listing.last("role");
     if (role != null && !role.isEmpty()) {
       query.append(" and role = :role");
       params.put("role", role);
+    }
+    return page(query, params, listing, UserAdministration::view);
+  }
+
+  /**
+   * The users who logged in without a channel and wait for an admin to give them one (REST spec
+   * §2.9, {@code /users-awaiting-approval/}).
+   */
+  @WithSession
+  public Uni<Map<String, Object>> awaitingApproval(AuthenticatedUser caller, Listing listing) {
+    requireAdmin(caller);
+    return page(
+        new StringBuilder("channel is null"),
+        new LinkedHashMap<>(),
+        listing,
+        UserAdministration::awaitingView);
+  }
+
+  /** Gives a user awaiting approval the caller's channel and a role. */
+  @WithTransaction
+  public Uni<Map<String, Object>> approve(AuthenticatedUser caller, String username, String body) {
+    requireAdmin(caller);
+    RequestJson request = RequestJson.parse(body, "the request body");
+    if (request.node().path("role").isMissingNode() || request.node().path("role").isNull()) {
+      throw ApiException.field(400, "role", "This field is required.");
+    }
+    String role = role(request);
+    return awaiting(username)
+        .map(
+            user -> {
+              user.channel = caller.channel();
+              user.role = role;
+              return view(user);
+            });
+  }
+
+  /** Deletes a user awaiting approval. */
+  @WithTransaction
+  public Uni<Void> reject(AuthenticatedUser caller, String username) {
+    requireAdmin(caller);
+    return awaiting(username).chain(users::delete);
+  }
+
+  private Uni<User> awaiting(String username) {
+    if (username == null || username.isEmpty()) {
+      throw ApiException.field(400, "username", "This query parameter is required.");
+    }
+    return users
+        .findByUsername(username)
+        .map(
+            user -> {
+              // Users of a channel are managed through /users/, by that channel's admins only.
+              if (user == null || user.channel != null) {
+                throw ApiException.detail(404, "User not found");
+              }
+              return user;
+            });
+  }
+
+  private Uni<Map<String, Object>> page(
+      StringBuilder query,
+      Map<String, Object> params,
+      Listing listing,
+      java.util.function.Function<User, Map<String, Object>> view) {
+    String match = listing.last("match");
+    if (match != null && !match.isEmpty()) {
+      query.append(" and lower(username) like :match");
+      params.put("match", "%" + match.toLowerCase() + "%");
     }
     Sort sort =
         "-username".equals(listing.last("ordering"))
@@ -63,7 +128,7 @@ public class UserAdministration {
                     .map(
                         page -> {
                           List<Map<String, Object>> results = new ArrayList<>();
-                          page.forEach(user -> results.add(view(user)));
+                          page.forEach(user -> results.add(view.apply(user)));
                           return listing.envelope(count, results);
                         }));
   }
@@ -82,9 +147,7 @@ public class UserAdministration {
     if (username.isEmpty() || username.length() > 150) {
       throw ApiException.field(400, "username", "A username of 1 to 150 characters is required.");
     }
-    if (password.length() < 8) {
-      throw ApiException.field(400, "password", "A password of at least 8 characters is required.");
-    }
+    requirePassword(password);
     String role = role(request);
     return users
         .findByUsername(username)
@@ -132,15 +195,21 @@ public class UserAdministration {
     }
     JsonNode request = RequestJson.parse(body, "the request body").node();
     String password = request.path("password").asText("");
-    if (password.length() < 8) {
-      throw ApiException.field(400, "password", "A password of at least 8 characters is required.");
-    }
+    requirePassword(password);
     return inChannel(caller, username)
         .invoke(user -> user.passwordHash = BcryptUtil.bcryptHash(password))
+        // A reset handed out before must not undo the password the user just chose.
+        .chain(user -> resets.forget(user.id))
         .replaceWithVoid();
   }
 
-  private Uni<User> inChannel(AuthenticatedUser caller, String username) {
+  static void requirePassword(String password) {
+    if (password == null || password.length() < 8) {
+      throw ApiException.field(400, "password", "A password of at least 8 characters is required.");
+    }
+  }
+
+  Uni<User> inChannel(AuthenticatedUser caller, String username) {
     return users
         .findByUsername(username)
         .map(
@@ -162,13 +231,21 @@ public class UserAdministration {
     return role;
   }
 
-  private static void requireAdmin(AuthenticatedUser caller) {
-    if (!"ADMIN".equals(caller.role())) {
+  /** An admin of a channel: a user awaiting approval has the ADMIN role but no channel yet. */
+  static void requireAdmin(AuthenticatedUser caller) {
+    if (!"ADMIN".equals(caller.role()) || caller.channel() == null) {
       throw ApiException.detail(403, "You do not have permission to perform this action.");
     }
   }
 
-  private static Map<String, Object> view(User user) {
+  private static Map<String, Object> awaitingView(User user) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("username", user.username);
+    view.put("is_external_user", false);
+    return view;
+  }
+
+  static Map<String, Object> view(User user) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("username", user.username);
     view.put("channel", user.channel);

@@ -9,6 +9,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
@@ -24,10 +25,12 @@ import org.substra.node.api.listing.Listing;
 public class UserResource {
 
   private final UserAdministration administration;
+  private final PasswordResets resets;
   private final CurrentUser current;
 
-  UserResource(UserAdministration administration, CurrentUser current) {
+  UserResource(UserAdministration administration, PasswordResets resets, CurrentUser current) {
     this.administration = administration;
+    this.resets = resets;
     this.current = current;
   }
 
@@ -66,5 +69,34 @@ public class UserResource {
   public Uni<Map<String, Object>> changePassword(
       @PathParam("username") String username, String body) {
     return administration.changePassword(current.required(), username, body).replaceWith(Map.of());
+  }
+
+  @POST
+  @Path("{username}/reset_password/")
+  public Uni<Map<String, Object>> resetPassword(@PathParam("username") String username) {
+    return resets.create(current.required(), username);
+  }
+
+  /** Anonymous: the token is the credential. */
+  @POST
+  @Path("{username}/set_password/")
+  public Uni<Map<String, Object>> setPassword(@PathParam("username") String username, String body) {
+    return resets.setPassword(username, body);
+  }
+
+  /** Anonymous: lets the frontend tell a dead reset link before asking for a new password. */
+  @GET
+  @Path("{username}/verify_token/")
+  public Uni<Map<String, Object>> verifyToken(
+      @PathParam("username") String username, @QueryParam("token") String token) {
+    return resets
+        .verify(username, token)
+        .map(
+            valid -> {
+              if (!valid) {
+                throw PasswordResets.invalidToken();
+              }
+              return Map.of();
+            });
   }
 }
