@@ -18,14 +18,21 @@ public class RefreshBlacklist {
 
   /**
    * Blacklists a refresh token; false when it already was. One statement, so that of two refreshes
-   * racing with the same token only one wins.
+   * racing with the same token only one wins. False too when the user was deleted meanwhile: the
+   * token must not be used either way.
    */
   public Uni<Boolean> add(String jti, long userId, OffsetDateTime expires) {
     return pool.preparedQuery(
             "INSERT INTO api.jwt_blacklist (jti, user_id, expires_at) VALUES ($1, $2, $3)"
                 + " ON CONFLICT (jti) DO NOTHING")
         .execute(Tuple.of(jti, userId, expires))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.rowCount() == 1)
+        // 23503: foreign_key_violation, the user row went away after the token was checked.
+        .onFailure(
+            failure ->
+                failure instanceof io.vertx.pgclient.PgException pg
+                    && "23503".equals(pg.getSqlState()))
+        .recoverWithItem(false);
   }
 
   /** Drops the entries of tokens that expired anyway. */
