@@ -27,6 +27,7 @@ import org.substra.node.testing.WithLocalDependencies;
 class JwtLoginTest {
 
   @Inject JwtCodec codec;
+  @Inject RefreshBlacklist blacklist;
 
   /** The three cookies of a JWT login or refresh. */
   record Session(String headerPayload, String signature, String refresh, Response response) {
@@ -87,6 +88,13 @@ class JwtLoginTest {
         .body("user_role", equalTo("ADMIN"))
         .body("channel", equalTo("mychannel"));
     session.authenticated().get("/users/test-admin/").then().statusCode(200);
+  }
+
+  @Test
+  void aRefreshOfAUserDeletedMeanwhileIsRefusedNotAnError() {
+    String jti = java.util.UUID.randomUUID().toString();
+    var expires = java.time.OffsetDateTime.now().plusDays(1);
+    assertThat(blacklist.add(jti, Long.MAX_VALUE, expires).await().indefinitely()).isFalse();
   }
 
   @Test
