@@ -20,6 +20,7 @@ public final class MultipartStream {
 
   private final InputStream in;
   private final byte[] delimiter;
+  private final int[] delimiterSkip;
   private final byte[] buffer;
   private int pos;
   private int limit;
@@ -44,6 +45,7 @@ public final class MultipartStream {
   MultipartStream(InputStream in, String boundary, int bufferSize) {
     this.in = in;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    this.delimiterSkip = skipTable(delimiter);
     this.buffer = new byte[Math.max(bufferSize, MAX_HEADERS + delimiter.length + 4)];
     // The first delimiter has no CRLF before it: pretend it had one, so every delimiter is alike.
     buffer[0] = '\r';
@@ -142,6 +144,7 @@ public final class MultipartStream {
   }
 
   private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
+  private static final int[] HEADER_END_SKIP = skipTable(HEADER_END);
 
   /** The content of the current part: everything up to the next delimiter. */
   private final class Content extends InputStream {
@@ -217,16 +220,30 @@ public final class MultipartStream {
     return found;
   }
 
+  /**
+   * Horspool's search: a delimiter is some 50 bytes, so most bytes of a file part are skipped,
+   * never compared (a byte-by-byte scan costs more than hashing the part).
+   */
   private int indexOf(byte[] pattern, int from) {
-    byte first = pattern[0];
-    int last = limit - pattern.length;
-    for (int i = from; i <= last; i++) {
-      if (buffer[i] == first
-          && Arrays.equals(buffer, i + 1, i + pattern.length, pattern, 1, pattern.length)) {
+    int[] skip = pattern == delimiter ? delimiterSkip : HEADER_END_SKIP;
+    int m = pattern.length;
+    int lastByte = m - 1;
+    for (int i = from; i <= limit - m; i += skip[buffer[i + lastByte] & 0xff]) {
+      if (buffer[i + lastByte] == pattern[lastByte]
+          && Arrays.equals(buffer, i, i + lastByte, pattern, 0, lastByte)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private static int[] skipTable(byte[] pattern) {
+    int[] skip = new int[256];
+    Arrays.fill(skip, pattern.length);
+    for (int i = 0; i < pattern.length - 1; i++) {
+      skip[pattern[i] & 0xff] = pattern.length - 1 - i;
+    }
+    return skip;
   }
 
   /** A parameter of a Content-Disposition value, e.g. {@code name="json"}; null when absent. */

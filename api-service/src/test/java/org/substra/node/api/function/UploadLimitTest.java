@@ -74,10 +74,13 @@ class UploadLimitTest {
         .statusCode(413)
         .body("detail", containsString("File too large: \"sample\""));
 
+    // Other test runs share the store: what this upload could have left is at least one 5 MiB part.
     for (Result<Item> each :
         storage.listObjects(ListObjectsArgs.builder().bucket(Buckets.DATA_SAMPLES).build())) {
       Item item = each.get();
-      assertThat(item.lastModified().toInstant()).as(item.objectName()).isBefore(start);
+      if (item.size() >= 5 * 1024 * 1024) {
+        assertThat(item.lastModified().toInstant()).as(item.objectName()).isBefore(start);
+      }
     }
     assertThat(incompleteUploads()).isSubsetOf(pending);
   }
