@@ -72,9 +72,12 @@ python3 -c "print(f'  ratio               {$raw / $api * 100:.0f} % of the raw p
 echo "  again, warm JVM     $(printf '%.2f' "$warm") s   $(mib_per_s "$warm") MiB/s  ($(python3 -c "print(f'{$raw / $warm * 100:.0f}')") % of the raw put speed)"
 python3 - "$WORK/gc.log" <<'PY'
 import re, sys
-pairs = [tuple(map(int, m)) for m in re.findall(r"(\d+)M->(\d+)M\(\d+M\)", open(sys.argv[1]).read())]
-full = sum(1 for line in open(sys.argv[1]) if "Pause Full" in line)
-print(f"  heap (-Xmx64m)      at most {max(b for b, _ in pairs)} MiB before a collection, "
-      f"{max(a for _, a in pairs)} MiB live after one; {full} full collections")
+lines = open(sys.argv[1]).read().splitlines()
+def sizes(kind):
+    return [tuple(map(int, m)) for line in lines if kind in line
+            for m in re.findall(r"(\d+)M->(\d+)M\(\d+M\)", line)]
+every, full = sizes("Pause"), sizes("Pause Full")
+print(f"  heap (-Xmx64m)      peak {max(b for b, _ in every)} MiB used; {len(full)} full collections"
+      + (f", at most {max(a for _, a in full)} MiB live after one" if full else ""))
 PY
 grep -c "OutOfMemoryError" "$WORK/api.log" >/dev/null && { echo "  OutOfMemoryError in api-service" >&2; exit 1; } || true
