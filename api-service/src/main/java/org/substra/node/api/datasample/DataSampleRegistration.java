@@ -2,6 +2,8 @@ package org.substra.node.api.datasample;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,13 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
 import org.substra.node.api.json.Dates;
 import org.substra.node.api.orchestrator.Orchestrator;
-import org.substra.node.api.registration.Archives;
+import org.substra.node.api.registration.MultipartStream;
 import org.substra.node.api.registration.RequestJson;
 import org.substra.node.api.registration.Uploads;
 import org.substra.node.api.registration.Visibility;
@@ -59,26 +62,88 @@ public class DataSampleRegistration {
   }
 
   /** A sample about to be registered: where it comes from and its folder checksum. */
-  private record Sample(String key, String checksum, Path archive, Path serverPath) {}
+  private record Sample(String key, String checksum, boolean uploaded, Path serverPath) {}
 
-  /** Samples uploaded as zip or tar archives, one per file part, in the order of the parts. */
-  public List<Map<String, Object>> upload(String channel, String json, List<FileUpload> files) {
-    RequestJson request = RequestJson.parse(json, "the \"json\" field");
-    List<String> managers = managers(channel, request);
-    if (files.isEmpty()) {
-      throw ApiException.detail(400, "No data sample file was submitted.");
-    }
+  /** The json field is small; the same bound as other form fields. */
+  private static final int MAX_JSON = 1024 * 1024;
+
+  /** Threads hashing uploads while they are stored: one per upload in progress. */
+  private static final ExecutorService HASHING =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "data-sample-hashing");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Samples uploaded as zip or tar archives, one per file part, in the order of the parts. Each
+   * file part goes to object storage as it arrives and is hashed meanwhile: read once, never
+   * written to disk. The {@code json} field is checked when it arrives, so that when it comes first
+   * (as the SDK sends it) a bad request stores nothing; what was stored before a failure is
+   * removed.
+   */
+  public List<Map<String, Object>> upload(String channel, String contentType, InputStream body) {
+    MultipartStream parts = new MultipartStream(body, MultipartStream.boundary(contentType));
+    List<String> managers = null;
     List<Sample> samples = new ArrayList<>();
-    for (FileUpload file : files) {
-      uploads.requireSize(file, file.name());
-      samples.add(
-          new Sample(
-              UUID.randomUUID().toString(),
-              archiveChecksum(file.uploadedFile()),
-              file.uploadedFile(),
-              null));
+    try {
+      for (MultipartStream.Part part; (part = parts.next()) != null; ) {
+        if (part.isFile()) {
+          samples.add(store(part));
+        } else if (part.name().equals("json")) {
+          String json = MultipartStream.text(part, MAX_JSON);
+          managers = managers(channel, RequestJson.parse(json, "the \"json\" field"));
+        }
+      }
+      if (managers == null) {
+        throw ApiException.detail(400, "Missing the \"json\" field.");
+      }
+      if (samples.isEmpty()) {
+        throw ApiException.detail(400, "No data sample file was submitted.");
+      }
+    } catch (IOException e) {
+      removeStored(samples);
+      throw ApiException.detail(400, "The upload was interrupted: " + e.getMessage());
+    } catch (RuntimeException e) {
+      removeStored(samples);
+      drain(body);
+      throw e;
     }
     return register(channel, managers, samples);
+  }
+
+  /** One archive stored under a new key while its checksum is computed. */
+  private Sample store(MultipartStream.Part part) throws IOException {
+    String key = UUID.randomUUID().toString();
+    ArchiveDigests digests = new ArchiveDigests(HASHING, uploads.maxFileSize());
+    try (InputStream content = digests.tee(uploads.limited(part.content(), part.name()))) {
+      storage.upload(Buckets.DATA_SAMPLES, key, content);
+    } finally {
+      digests.end();
+    }
+    try {
+      return new Sample(key, digests.checksum(), true, null);
+    } catch (RuntimeException refused) {
+      storage.remove(Buckets.DATA_SAMPLES, key);
+      throw refused;
+    }
+  }
+
+  /**
+   * Reads what is left of a refused request: most HTTP clients read no answer before they have sent
+   * their whole body, and would report a broken connection instead of the refusal.
+   */
+  private static void drain(InputStream body) {
+    try {
+      body.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // The client has gone: nobody reads the answer.
+    }
+  }
+
+  private void removeStored(List<Sample> samples) {
+    samples.forEach(sample -> storage.remove(Buckets.DATA_SAMPLES, sample.key()));
   }
 
   /** Samples named by folders readable by the server ({@code path} or {@code paths}). */
@@ -96,7 +161,8 @@ public class DataSampleRegistration {
     List<Sample> samples = new ArrayList<>();
     for (String path : paths) {
       Path folder = serverFolder(path);
-      samples.add(new Sample(UUID.randomUUID().toString(), Checksums.folder(folder), null, folder));
+      samples.add(
+          new Sample(UUID.randomUUID().toString(), Checksums.folder(folder), false, folder));
     }
     return register(channel, managers, samples);
   }
@@ -128,15 +194,14 @@ public class DataSampleRegistration {
         "The links");
   }
 
+  /** Registers the samples, uploaded ones already stored; nothing is left when it fails. */
   private List<Map<String, Object>> register(
       String channel, List<String> managers, List<Sample> samples) {
     RegisterDataSamplesParam.Builder batch = RegisterDataSamplesParam.newBuilder();
     List<String> stored = new ArrayList<>();
     try {
       for (Sample sample : samples) {
-        if (sample.archive() != null) {
-          storage.store(Buckets.DATA_SAMPLES, sample.key(), sample.archive());
-        } else {
+        if (!sample.uploaded()) {
           storage.putMarker(
               Buckets.DATA_SAMPLES,
               sample.key(),
@@ -191,15 +256,6 @@ public class DataSampleRegistration {
               + managers.stream().filter(key -> !local.contains(key)).toList());
     }
     return managers;
-  }
-
-  /** The folder checksum compute-service checks, from the archive's files. */
-  private String archiveChecksum(Path archive) {
-    try {
-      return Checksums.folder(Archives.fileDigests(archive, uploads.maxFileSize()));
-    } catch (Archives.Refused refused) {
-      throw ApiException.detail(400, refused.getMessage());
-    }
   }
 
   private Path serverFolder(String path) {

@@ -1,15 +1,17 @@
 package org.substra.node.api.datasample;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.substra.node.api.auth.CurrentUser;
 import org.substra.node.api.registration.RequestJson;
 
@@ -26,13 +28,16 @@ public class DataSampleRegistrationResource {
     this.current = current;
   }
 
-  /** Part names are the samples' folder names, so every file part is a sample, in order. */
+  /**
+   * Part names are the samples' folder names, so every file part is a sample, in order. The body is
+   * read as it arrives (no multipart handling by RESTEasy), so that files stream to storage.
+   */
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public RestResponse<List<Map<String, Object>>> upload(
-      @RestForm("json") String json, @RestForm(FileUpload.ALL) List<FileUpload> files) {
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
     return RestResponse.status(
-        RestResponse.Status.CREATED, registration.upload(current.channel(), json, files));
+        RestResponse.Status.CREATED, registration.upload(current.channel(), contentType, body));
   }
 
   @POST

@@ -53,6 +53,15 @@ public final class Archives {
    * folder checksum of a data sample needs. The archive must hold at least one file.
    */
   public static List<String> fileDigests(Path archive, long maxFileSize) {
+    try (InputStream raw = Files.newInputStream(archive)) {
+      return fileDigests(raw, maxFileSize);
+    } catch (IOException e) {
+      throw new Refused("Archive must be zip or tar (" + e.getMessage() + ").");
+    }
+  }
+
+  /** {@link #fileDigests(Path, long)} of an archive being read, e.g. while it is uploaded. */
+  public static List<String> fileDigests(InputStream archive, long maxFileSize) {
     List<String> digests = new ArrayList<>();
     read(
         archive,
@@ -76,7 +85,15 @@ public final class Archives {
   }
 
   private static void read(Path archive, long maxFileSize, EntryVisitor visitor) {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+    try (InputStream raw = Files.newInputStream(archive)) {
+      read(raw, maxFileSize, visitor);
+    } catch (IOException e) {
+      throw new Refused("Archive must be zip or tar (" + e.getMessage() + ").");
+    }
+  }
+
+  private static void read(InputStream archive, long maxFileSize, EntryVisitor visitor) {
+    try (InputStream raw = new BufferedInputStream(archive);
         ArchiveInputStream<?> entries = open(raw)) {
       for (ArchiveEntry entry; (entry = entries.getNextEntry()) != null; ) {
         if (entry.isDirectory()) {

@@ -1,6 +1,9 @@
 package org.substra.node.api.registration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +34,45 @@ public class Uploads {
 
   public void requireSize(FileUpload file, String part) {
     if (file.size() > maxFileSize) {
-      throw ApiException.detail(
-          413, "File too large: \"" + part + "\" is over " + maxFileSize + " bytes.");
+      throw tooLarge(part);
     }
+  }
+
+  /** {@code content} of a streamed part, 413 as soon as it is over the limit. */
+  public InputStream limited(InputStream content, String part) {
+    return new FilterInputStream(content) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          count(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] target, int offset, int length) throws IOException {
+        int n = super.read(target, offset, length);
+        if (n > 0) {
+          count(n);
+        }
+        return n;
+      }
+
+      private void count(int n) {
+        read += n;
+        if (read > maxFileSize) {
+          throw tooLarge(part);
+        }
+      }
+    };
+  }
+
+  private ApiException tooLarge(String part) {
+    return ApiException.detail(
+        413, "File too large: \"" + part + "\" is over " + maxFileSize + " bytes.");
   }
 
   /** The reference's envelope for a refused file: {@code {"detail": [{part: [msg]}], "key"}}. */

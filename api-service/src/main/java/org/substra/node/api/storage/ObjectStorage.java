@@ -1,20 +1,34 @@
 package org.substra.node.api.storage;
 
+import com.google.common.collect.ImmutableMultimap;
 import io.minio.GetObjectArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
+import io.minio.UploadPartResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.substra.node.api.error.ApiException;
 
@@ -30,10 +44,192 @@ public class ObjectStorage {
   private static final long MIN_PART = 5L * 1024 * 1024;
   private static final long MAX_PART = 5L * 1024 * 1024 * 1024;
 
-  private final MinioClient client;
+  /**
+   * Parts of a streamed upload: the smallest S3 takes, because each one is held in memory, and
+   * {@link #PARTS_IN_FLIGHT} of them are sent while the next one is read.
+   */
+  static final int STREAM_PART = 5 * 1024 * 1024;
 
-  ObjectStorage(MinioClient client) {
+  static final int PARTS_IN_FLIGHT = 2;
+
+  private static final String REGION = null;
+
+  /**
+   * Part buffers of finished uploads, for the next ones: allocated once, they stay in the old
+   * generation instead of filling it with dead 5 MiB arrays that only full collections reclaim (a
+   * 64 MiB heap then spends more time collecting than uploading).
+   */
+  private static final BlockingQueue<byte[]> IDLE_BUFFERS =
+      new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
+
+  /** Threads that hash and hand parts to the client, at most {@link #PARTS_IN_FLIGHT} each. */
+  private static final ExecutorService SENDING =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "object-storage-parts");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final MinioClient client;
+  private final MinioAsyncClient async;
+
+  ObjectStorage(MinioClient client, MinioAsyncClient async) {
     this.client = client;
+    this.async = async;
+  }
+
+  /**
+   * Uploads {@code content}, of unknown length, to {@code bucket/object} as it is read: content
+   * that fits one part in one put, more as a multipart upload whose parts are sent while the next
+   * ones are read, so reading the source and writing the store overlap. Nothing is left in the
+   * store when reading {@code content} fails; that failure is thrown as it is.
+   */
+  public void upload(String bucket, String object, InputStream content) throws IOException {
+    byte[] first = buffer();
+    int length;
+    try {
+      length = content.readNBytes(first, 0, first.length);
+    } catch (IOException | RuntimeException e) {
+      IDLE_BUFFERS.offer(first);
+      throw e;
+    }
+    if (length < first.length) {
+      try {
+        client.putObject(
+            PutObjectArgs.builder().bucket(bucket).object(object).stream(
+                    new ByteArrayInputStream(first, 0, length), length, -1)
+                .contentType("application/octet-stream")
+                .build());
+      } catch (Exception e) {
+        throw unavailable(e);
+      } finally {
+        IDLE_BUFFERS.offer(first);
+      }
+      return;
+    }
+    String uploadId;
+    try {
+      uploadId =
+          async
+              .createMultipartUploadAsync(
+                  bucket,
+                  REGION,
+                  object,
+                  ImmutableMultimap.of("Content-Type", "application/octet-stream"),
+                  null)
+              .get()
+              .result()
+              .uploadId();
+    } catch (Exception e) {
+      IDLE_BUFFERS.offer(first);
+      throw unavailable(e);
+    }
+    new MultipartUpload(bucket, object, uploadId).run(content, first);
+  }
+
+  private static byte[] buffer() {
+    byte[] idle = IDLE_BUFFERS.poll();
+    return idle != null ? idle : new byte[STREAM_PART];
+  }
+
+  /** A part being sent, with the buffer it is sent from (reused once it is sent). */
+  private record Sending(int number, byte[] buffer, CompletableFuture<UploadPartResponse> sent) {}
+
+  /** The parts of one streamed upload. */
+  private final class MultipartUpload {
+    private final String bucket;
+    private final String object;
+    private final String uploadId;
+    private final ArrayDeque<Sending> sending = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private final List<Part> parts = new ArrayList<>();
+
+    MultipartUpload(String bucket, String object, String uploadId) {
+      this.bucket = bucket;
+      this.object = object;
+      this.uploadId = uploadId;
+    }
+
+    void run(InputStream content, byte[] first) throws IOException {
+      try {
+        byte[] buffer = first;
+        int length = first.length;
+        for (int number = 1; length > 0; number++) {
+          sending.add(new Sending(number, buffer, sendPart(number, buffer, length)));
+          if (length < buffer.length) {
+            break;
+          }
+          if (sending.size() >= PARTS_IN_FLIGHT) {
+            free.add(awaitOldest());
+          }
+          buffer = free.isEmpty() ? buffer() : free.poll();
+          length = content.readNBytes(buffer, 0, buffer.length);
+        }
+        while (!sending.isEmpty()) {
+          free.add(awaitOldest());
+        }
+        async
+            .completeMultipartUploadAsync(
+                bucket, REGION, object, uploadId, parts.toArray(Part[]::new), null, null)
+            .get();
+      } catch (IOException | RuntimeException failed) {
+        abort();
+        throw failed;
+      } catch (Exception e) {
+        abort();
+        throw unavailable(e);
+      } finally {
+        free.forEach(IDLE_BUFFERS::offer);
+      }
+    }
+
+    /**
+     * Sends a part from another thread: the client hashes it (SHA-256 of the signature over plain
+     * HTTP) before sending, which would otherwise hold up reading the next part.
+     */
+    private CompletableFuture<UploadPartResponse> sendPart(int number, byte[] buffer, int length) {
+      return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return async.uploadPartAsync(
+                      bucket, REGION, object, buffer, length, uploadId, number, null, null);
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              },
+              SENDING)
+          .thenCompose(sent -> sent);
+    }
+
+    private byte[] awaitOldest() {
+      Sending oldest = sending.poll();
+      try {
+        parts.add(new Part(oldest.number(), oldest.sent().get().etag()));
+      } catch (ExecutionException e) {
+        throw unavailable(e.getCause() instanceof Exception cause ? cause : e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable(e);
+      }
+      return oldest.buffer();
+    }
+
+    /** Waits for the parts being sent, so that none lands after the upload is aborted. */
+    private void abort() {
+      for (Sending each : sending) {
+        try {
+          each.sent().join();
+        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+          // Aborted below anyway.
+        }
+      }
+      try {
+        async.abortMultipartUploadAsync(bucket, REGION, object, uploadId, null, null).get();
+      } catch (Exception e) {
+        LOG.warnf(e, "Could not abort the upload of %s/%s", bucket, object);
+      }
+    }
   }
 
   /** {@link #store}, answering the file's SHA-256 (what the orchestrator records of it). */

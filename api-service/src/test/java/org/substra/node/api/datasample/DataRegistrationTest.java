@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,6 +16,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,37 @@ class DataRegistrationTest {
         .get("/data_manager/" + other + "/")
         .then()
         .body("data_sample_keys", equalTo(List.of(sample)));
+  }
+
+  @Test
+  void aSampleOverSeveralStoragePartsIsStoredWholeWhateverThePartOrder() throws Exception {
+    String manager = dataset("large upload");
+    // Random text compresses to some 12 MB: three parts of a streamed upload.
+    java.util.Random random = new java.util.Random(7);
+    StringBuilder large = new StringBuilder();
+    for (int i = 0; i < 16 * 1024 * 1024; i++) {
+      large.append((char) ('!' + random.nextInt(90)));
+    }
+    String content = large.toString();
+    byte[] archive = Uploaded.zip(Map.of("large.txt", content, "small.txt", "s\n"));
+    assertThat(archive.length).isGreaterThan(10 * 1024 * 1024);
+
+    String sample =
+        user()
+            .multiPart("large", "large", archive)
+            .multiPart("json", "{\"data_manager_keys\": [\"" + manager + "\"]}")
+            .post("/data_sample/")
+            .then()
+            .statusCode(201)
+            .body("[0].checksum", equalTo(folderHash(content, "s\n")))
+            .extract()
+            .path("[0].key");
+
+    try (InputStream stored =
+        storage.getObject(
+            GetObjectArgs.builder().bucket("substra-datasample").object(sample).build())) {
+      assertThat(stored.readAllBytes()).isEqualTo(archive);
+    }
   }
 
   @Test
