@@ -87,6 +87,19 @@ public class TaskProcessor {
     }
   }
 
+  /**
+   * The task's function cannot be built here (worker-spec §2.9: a build error with logs is a
+   * BUILD_ERROR, here of the task), e.g. a failed Kaniko build of another organization's function.
+   */
+  static final class TaskBuildError extends Exception {
+    final String logs;
+
+    TaskBuildError(String message, String logs) {
+      super(message);
+      this.logs = logs;
+    }
+  }
+
   public void process(Executor executor, String channel, String taskKey) throws Exception {
     long received = System.nanoTime();
     ComputeTask task = orchestrator.task(channel, taskKey);
@@ -111,6 +124,14 @@ public class TaskProcessor {
           taskKey,
           FailedAssetKind.FAILED_ASSET_COMPUTE_TASK,
           ErrorType.ERROR_TYPE_EXECUTION,
+          e.logs);
+    } catch (TaskBuildError e) {
+      LOG.infof("task %s: its function cannot be built: %s", taskKey, e.getMessage());
+      failures.withLogs(
+          channel,
+          taskKey,
+          FailedAssetKind.FAILED_ASSET_COMPUTE_TASK,
+          ErrorType.ERROR_TYPE_BUILD,
           e.logs);
     } catch (InputStager.InvalidInput | ArgumentsFile.UnsafeValue e) {
       LOG.warnf("task %s cannot run: %s", taskKey, e.getMessage());
@@ -146,13 +167,11 @@ public class TaskProcessor {
         throw new InputStager.InvalidInput("unsupported output " + output);
       }
     }
-    if (!executor.isBuilt(function)) {
-      try {
-        // another replica built it: this one prepares its own copy
-        executor.build(function);
-      } catch (BuildFailure e) {
-        throw new IOException("function " + function.getKey() + " cannot be prepared: " + e.logs());
-      }
+    try {
+      // built by another replica, by another organization, or lost: built here if need be
+      executor.prepare(function);
+    } catch (BuildFailure e) {
+      throw new TaskBuildError(function.getKey() + ": " + e.getMessage(), e.logs());
     }
     workspace.reset();
     List<Resource> inputs =
