@@ -146,7 +146,7 @@ public class KubernetesExecutor implements Executor {
             run.planKey(),
             tag,
             images.pullReference(tag, nodePort),
-            false,
+            run.chainkeys(),
             function.getOutputsMap().values().stream()
                 .anyMatch(output -> output.getKind() == AssetKind.ASSET_MODEL),
             function.getOutputsMap().values().stream()

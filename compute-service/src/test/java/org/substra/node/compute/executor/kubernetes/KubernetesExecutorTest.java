@@ -282,6 +282,22 @@ class KubernetesExecutorTest {
   }
 
   @Test
+  void aTaskWithChainkeysGetsAComputePodMountingThem() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    CompletableFuture<Pod> running = kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+
+    executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace, true));
+
+    assertThat(running.get(10, TimeUnit.SECONDS).getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(
+            mount -> assertThat(mount.getMountPath()).isEqualTo("/substra_internal/chainkeys"));
+  }
+
+  @Test
   void anAbsentImageIsBuiltWithKanikoThenTheImageCommandIsExecdInTheComputePod() throws Exception {
     ScriptedExecPods pods = new ScriptedExecPods(client, "trained\n", 0);
     KubernetesExecutor executor = executor(pods);
