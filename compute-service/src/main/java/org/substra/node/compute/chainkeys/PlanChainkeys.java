@@ -64,10 +64,13 @@ public class PlanChainkeys {
    * told about.
    */
   private static boolean clusterConfigured(ComputeConfig config) {
+    var settings = ConfigProvider.getConfig();
     return config.executor() == ComputeConfig.Executor.KUBERNETES
-        || ConfigProvider.getConfig()
+        || settings
             .getOptionalValue("quarkus.kubernetes-client.api-server-url", String.class)
-            .isPresent();
+            .isPresent()
+        // fabric8's own setting (KUBERNETES_MASTER)
+        || settings.getOptionalValue("kubernetes.master", String.class).isPresent();
   }
 
   /** Whether the tasks of {@code plan} get chainkeys: enabled here and the plan is tagged. */
@@ -121,7 +124,7 @@ public class PlanChainkeys {
                 new ChainkeysUnavailable(
                     "chainkeys are enabled (compute.chainkeys.enabled) but no Kubernetes cluster"
                         + " is configured to read their Secrets from (compute.executor=local"
-                        + " without quarkus.kubernetes-client.api-server-url)"));
+                        + " without quarkus.kubernetes-client.api-server-url nor kubernetes.master)"));
     List<Secret> found = source.list(tag);
     if (found.isEmpty()) {
       throw new ChainkeysUnavailable(
