@@ -101,6 +101,18 @@ class ChartVariantsTest {
   }
 
   @Test
+  void chainkeysReachComputeServiceUnderUpstreamsNames() {
+    Map<String, Object> values =
+        ValuesDoc.with(
+            ValuesDoc.with(Chart.defaultValues(), "worker.chainkeys.enabled", true),
+            "worker.chainkeys.secretNamespace",
+            "secure-agg");
+    Map<String, Object> compute = Chart.render(values).workload("compute");
+    assertThat(Manifests.env(compute, "TASK_CHAINKEYS_ENABLED")).contains("true");
+    assertThat(Manifests.env(compute, "K8S_SECRET_NAMESPACE")).contains("secure-agg");
+  }
+
+  @Test
   void exampleImagesFileGivesEachServiceItsOwnImage() {
     Path example = Chart.DIR.resolve("examples/images.yaml");
     assertThat(Chart.lint(example).isFailed()).isFalse();

@@ -133,6 +133,8 @@ class DefaultValuesTest {
     assertThat(env(compute, "COMPUTE_EXECUTOR")).contains("kubernetes");
     assertThat(env(compute, "COMPUTE_CONCURRENCY")).contains("1");
     assertThat(env(compute, "COMPUTE_POD_STARTUP_TIMEOUT")).contains("300s");
+    assertThat(env(compute, "TASK_CHAINKEYS_ENABLED")).contains("false");
+    assertThat(env(compute, "K8S_SECRET_NAMESPACE")).contains("default");
     assertThat(env(compute, "COMPUTE_KANIKO_IMAGE"))
         .contains("gcr.io/kaniko-project/executor:v1.6.0");
     assertThat(Manifests.initContainer(compute, "kaniko-cache-warmer")).isEmpty();

@@ -68,6 +68,24 @@ public interface ComputeConfig {
   /** Local executor (functions run as local processes). */
   Local local();
 
+  /** Secure-aggregation chainkeys handed to the tasks of tagged plans (worker-spec §2.8). */
+  Chainkeys chainkeys();
+
+  interface Chainkeys {
+
+    /**
+     * Tasks of compute plans with a non-empty tag get the plan's chainkeys, read once from the
+     * Kubernetes Secrets labelled {@code compute_plan=<tag>} (upstream {@code
+     * TASK_CHAINKEYS_ENABLED}).
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Namespace of the chainkey Secrets (upstream {@code K8S_SECRET_NAMESPACE}). */
+    @WithDefault("default")
+    String secretNamespace();
+  }
+
   /** Where this replica runs; build and compute pods are placed next to it. */
   Kubernetes kubernetes();
 

@@ -22,6 +22,20 @@ public interface Executor {
   boolean isBuilt(Function function);
 
   /**
+   * Makes {@code function} runnable for a task on this replica. The build queue only builds this
+   * organization's functions, and only once per node: what a task needs and is not here (the image
+   * of another organization's function, an image gone from the registry) is built now, from the
+   * same archive.
+   *
+   * @throws BuildFailure when the function itself is at fault: the task's BUILD_ERROR
+   */
+  default void prepare(Function function) throws IOException, InterruptedException, BuildFailure {
+    if (!isBuilt(function)) {
+      build(function);
+    }
+  }
+
+  /**
    * The path the function process sees for a folder of its task workspace ({@code in_models},
    * {@code perf}, ...): the sandbox mount in a pod, the folder itself locally.
    */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import org.substra.node.compute.chainkeys.ChainkeysUnavailable;
+import org.substra.node.compute.chainkeys.PlanChainkeys;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
@@ -52,6 +54,7 @@ public class TaskProcessor {
   private final FailureReports failures;
   private final TransientOutputs transients;
   private final TaskProfiler profiler;
+  private final PlanChainkeys chainkeys;
   private final Path workDir;
 
   /**
@@ -67,7 +70,9 @@ public class TaskProcessor {
       FailureReports failures,
       TransientOutputs transients,
       TaskProfiler profiler,
+      PlanChainkeys chainkeys,
       ComputeConfig config) {
+    this.chainkeys = chainkeys;
     this.orchestrator = orchestrator;
     this.stager = stager;
     this.outputs = outputs;
@@ -87,6 +92,19 @@ public class TaskProcessor {
     }
   }
 
+  /**
+   * The task's function cannot be built here (worker-spec §2.9: a build error with logs is a
+   * BUILD_ERROR, here of the task), e.g. a failed Kaniko build of another organization's function.
+   */
+  static final class TaskBuildError extends Exception {
+    final String logs;
+
+    TaskBuildError(String message, String logs) {
+      super(message);
+      this.logs = logs;
+    }
+  }
+
   public void process(Executor executor, String channel, String taskKey) throws Exception {
     long received = System.nanoTime();
     ComputeTask task = orchestrator.task(channel, taskKey);
@@ -94,7 +112,8 @@ public class TaskProcessor {
       LOG.debugf("task %s is %s: nothing to do", taskKey, task.getStatus());
       return;
     }
-    if (!planRunnable(channel, task)) {
+    ComputePlan plan = orchestrator.plan(channel, task.getComputePlanKey());
+    if (!planRunnable(plan)) {
       cancel(channel, task);
       return;
     }
@@ -103,7 +122,7 @@ public class TaskProcessor {
     }
     TaskWorkspace workspace = TaskWorkspace.of(workDir, task.getComputePlanKey());
     try {
-      run(executor, channel, task, workspace, received);
+      run(executor, channel, task, plan, workspace, received);
     } catch (ExecutionError e) {
       LOG.infof("task %s failed: %s", taskKey, e.getMessage());
       failures.withLogs(
@@ -112,7 +131,15 @@ public class TaskProcessor {
           FailedAssetKind.FAILED_ASSET_COMPUTE_TASK,
           ErrorType.ERROR_TYPE_EXECUTION,
           e.logs);
-    } catch (InputStager.InvalidInput | ArgumentsFile.UnsafeValue e) {
+    } catch (TaskBuildError e) {
+      LOG.infof("task %s: its function cannot be built: %s", taskKey, e.getMessage());
+      failures.withLogs(
+          channel,
+          taskKey,
+          FailedAssetKind.FAILED_ASSET_COMPUTE_TASK,
+          ErrorType.ERROR_TYPE_BUILD,
+          e.logs);
+    } catch (InputStager.InvalidInput | ArgumentsFile.UnsafeValue | ChainkeysUnavailable e) {
       LOG.warnf("task %s cannot run: %s", taskKey, e.getMessage());
       failures.internal(channel, taskKey, FailedAssetKind.FAILED_ASSET_COMPUTE_TASK);
     } finally {
@@ -133,7 +160,12 @@ public class TaskProcessor {
   }
 
   private void run(
-      Executor executor, String channel, ComputeTask task, TaskWorkspace workspace, long received)
+      Executor executor,
+      String channel,
+      ComputeTask task,
+      ComputePlan plan,
+      TaskWorkspace workspace,
+      long received)
       throws Exception {
     long checked = System.nanoTime();
     TaskProfiler.Profile profile = profiler.start(channel, task.getKey());
@@ -146,13 +178,11 @@ public class TaskProcessor {
         throw new InputStager.InvalidInput("unsupported output " + output);
       }
     }
-    if (!executor.isBuilt(function)) {
-      try {
-        // another replica built it: this one prepares its own copy
-        executor.build(function);
-      } catch (BuildFailure e) {
-        throw new IOException("function " + function.getKey() + " cannot be prepared: " + e.logs());
-      }
+    try {
+      // built by another replica, by another organization, or lost: built here if need be
+      executor.prepare(function);
+    } catch (BuildFailure e) {
+      throw new TaskBuildError(function.getKey() + ": " + e.getMessage(), e.logs());
     }
     workspace.reset();
     List<Resource> inputs =
@@ -162,6 +192,16 @@ public class TaskProcessor {
             workspace,
             (folder, entry) ->
                 executor.sandboxPath(workspace.folder(folder), folder) + "/" + entry);
+    inputs = new ArrayList<>(inputs);
+    boolean chainkeys =
+        this.chainkeys.prepare(plan, workspace.planDir(), workspace.folder("chainkeys"));
+    if (chainkeys) {
+      inputs.add(
+          new Resource(
+              "chainkeys",
+              executor.sandboxPath(workspace.folder("chainkeys"), "chainkeys"),
+              false));
+    }
     List<Resource> outputResources = new ArrayList<>();
     for (String identifier : task.getOutputsMap().keySet()) {
       AssetKind kind = function.getOutputsOrThrow(identifier).getKind();
@@ -184,7 +224,8 @@ public class TaskProcessor {
         "task %s: orchestrator checks %d ms, inputs staged %d ms",
         task.getKey(), (checked - received) / 1_000_000, (started - checked) / 1_000_000);
     Executor.Execution execution =
-        executor.execute(new TaskRun(task.getComputePlanKey(), task.getKey(), function, workspace));
+        executor.execute(
+            new TaskRun(task.getComputePlanKey(), task.getKey(), function, workspace, chainkeys));
     long micros = (System.nanoTime() - started) / 1000;
     if (execution.stopped()) {
       LOG.infof("task %s stopped: its plan was cancelled or failed", task.getKey());
@@ -199,6 +240,9 @@ public class TaskProcessor {
       outputs.save(channel, task, function, workspace);
     } catch (OutputSaver.MissingOutput e) {
       throw new ExecutionError(e.getMessage(), logs(execution.logs()) + "\n" + e.getMessage());
+    }
+    if (chainkeys) {
+      this.chainkeys.commit(workspace.planDir(), workspace.folder("chainkeys"));
     }
     profile.step("prepare_inputs", (started - checked) / 1000);
     profile.step("task_execution", micros);
@@ -241,8 +285,7 @@ public class TaskProcessor {
     }
   }
 
-  private boolean planRunnable(String channel, ComputeTask task) {
-    ComputePlan plan = orchestrator.plan(channel, task.getComputePlanKey());
+  private static boolean planRunnable(ComputePlan plan) {
     return !plan.hasCancelationDate() && !plan.hasFailureDate();
   }
 

@@ -93,6 +93,12 @@ public final class RegistryStandIn implements AutoCloseable {
             .encode());
   }
 
+  /** A registry reset: every image is gone. */
+  public void reset() {
+    manifests.clear();
+    blobs.clear();
+  }
+
   /** Every manifest request of {@code tag} is answered {@code status} (Harbor's 412, ...). */
   public void answer(String tag, int status) {
     statuses.put(tag, status);

@@ -230,9 +230,13 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   public String plan(String name) {
+    return plan(name, "");
+  }
+
+  public String plan(String name, String tag) {
     String key = key();
     as(ComputePlanServiceGrpc.newBlockingStub(channel))
-        .registerPlan(NewComputePlan.newBuilder().setKey(key).setName(name).build());
+        .registerPlan(NewComputePlan.newBuilder().setKey(key).setName(name).setTag(tag).build());
     return key;
   }
 

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.Checksums;
 import org.substra.node.compute.testing.Dispatcher;
 import org.substra.node.compute.testing.RealOrchestrator;
@@ -232,6 +233,36 @@ class ComputePlanTest {
     assertThat(report.getErrorType()).isEqualTo(ErrorType.ERROR_TYPE_BUILD);
     assertThat(new String(network.get("substra-asset-logs", key), StandardCharsets.UTF_8))
         .contains("no Dockerfile");
+  }
+
+  @Test
+  void aFunctionThatCannotBeBuiltAgainForItsTaskFailsTheTaskWithBuildError() throws Exception {
+    queues.purge();
+    String noop =
+        builtFunction("noop", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+    // this replica lost what the build made, and the stored archive is not the registered one
+    AssetCache.deleteTree(Path.of("target", "work", "functions", noop));
+    network.put(
+        "substra-function",
+        noop + "/archive",
+        TestNetwork.zip(Map.of("Dockerfile", "FROM scratch\n".getBytes())),
+        Map.of());
+    String dataManager = network.dataManager();
+    String sample = network.dataSample(dataManager, "1", null);
+    String plan = network.plan("rebuilt");
+    var task =
+        task(plan, noop, "model")
+            .addInputs(asset("opener", dataManager))
+            .addInputs(asset("datasamples", sample));
+    network.register(task);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    }
+    FailureReport report = network.failureReport(task.getKey());
+    assertThat(report.getErrorType()).isEqualTo(ErrorType.ERROR_TYPE_BUILD);
+    assertThat(new String(network.get("substra-asset-logs", task.getKey()), StandardCharsets.UTF_8))
+        .contains("The function archive's sha256 is");
   }
 
   @Test

@@ -50,6 +50,13 @@ public class ComputePodRun {
     return argv.stream().map(ComputePodRun::quote).collect(Collectors.joining(" ")) + " 2>&1";
   }
 
+  /** The compute pod did not reach Running in time (an image that cannot be pulled, ...). */
+  public static final class NotStarted extends IOException {
+    NotStarted(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   static String quote(String token) {
     return "'" + token.replace("'", "'\\''") + "'";
   }
@@ -80,7 +87,7 @@ public class ComputePodRun {
       pods.awaitRunning(name, config.pod().startupTimeout());
     } catch (PodWaitException e) {
       pods.delete(name, config.pod().deletionTimeout());
-      throw new IOException("compute pod " + name + ": " + e.getMessage(), e);
+      throw new NotStarted("compute pod " + name + ": " + e.getMessage(), e);
     }
     Files.createDirectories(logs.getParent());
     try (OutputStream out = Files.newOutputStream(logs)) {

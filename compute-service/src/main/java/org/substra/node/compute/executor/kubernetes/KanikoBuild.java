@@ -12,14 +12,16 @@ import org.substra.node.compute.kubernetes.Pods;
 import org.substra.node.compute.registry.ImageReferences;
 import org.substra.node.compute.staging.Archives;
 import org.substra.node.compute.staging.AssetCache;
+import org.substra.node.compute.staging.Checksums;
 import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.orchestrator.protocol.Function;
 
 /**
- * The build half of the Kubernetes executor (worker-spec §4.2): the archive is unpacked under
- * {@code <work-dir>/tmp/}, a Kaniko pod builds and pushes {@code function-<checksum prefix>}, its
- * end decides. A failed Kaniko pod is the function's fault (BUILD_ERROR with the pod's logs), a
- * start-up timeout or API trouble ours (tried again).
+ * The build half of the Kubernetes executor (worker-spec §4.2): the archive (this organization's,
+ * or fetched from its owner's node), its sha256 checked against the registered checksum, is
+ * unpacked under {@code <work-dir>/tmp/}, a Kaniko pod builds and pushes {@code function-<checksum
+ * prefix>}, its end decides. A failed Kaniko pod is the function's fault (BUILD_ERROR with the
+ * pod's logs), a start-up timeout or API trouble ours (tried again).
  *
  * <p>Whether the image already exists is the caller's question ({@link KubernetesExecutor}); the
  * command the image runs is read from its config in the registry, so the Dockerfile is not parsed
@@ -54,6 +56,14 @@ public class KanikoBuild {
     try {
       AssetCache.deleteTree(dir);
       assets.functionArchive(function, archive);
+      // the tag names the archive's checksum: another archive must not be pushed under it
+      String checksum = Checksums.sha256(archive);
+      String expected = function.getArchive().getChecksum();
+      if (!expected.isEmpty() && !expected.equals(checksum)) {
+        throw new BuildFailure(
+            "archive checksum mismatch",
+            "The function archive's sha256 is " + checksum + ", registered " + expected + ".");
+      }
       try {
         Archives.extract(archive, dir);
       } catch (Archives.BadArchive e) {

@@ -30,6 +30,12 @@ import org.substra.node.orchestrator.protocol.Function;
  * ComputePodRun}). The registry decides (worker-spec §4.2, §4.5): an image that exists is not built
  * again, and the command exec'd in compute pods is the image config's ENTRYPOINT then CMD, read
  * once per image and kept in memory (upstream keeps it in a table).
+ *
+ * <p>A task whose image is not in this node's registry (a function of another organization, built
+ * in its owner's registry; an image lost in a registry reset) has it built here by Kaniko from the
+ * function archive, fetched from its owner: the same archive gives the same image, so nothing is
+ * transferred between registries (upstream's image transfer, worker-spec §4.6). Builds of one tag
+ * are serialized on a replica, so concurrent tasks needing the same image build it once.
  */
 @ApplicationScoped
 @Typed(KubernetesExecutor.class)
@@ -46,6 +52,7 @@ public class KubernetesExecutor implements Executor {
   private final ImageReferences images;
   private final Map<String, List<String>> commands = new ConcurrentHashMap<>();
   private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+  private final Map<String, Object> buildLocks = new ConcurrentHashMap<>();
 
   KubernetesExecutor(ComputeConfig config, RegistryConfig registry, AssetSource assets, Pods pods) {
     this.config = config;
@@ -69,6 +76,14 @@ public class KubernetesExecutor implements Executor {
   @Override
   public void build(Function function) throws IOException, InterruptedException, BuildFailure {
     String tag = tag(function);
+    // a second build of the tag waits for the first, then finds its image in the registry
+    synchronized (buildLocks.computeIfAbsent(tag, t -> new Object())) {
+      buildOnce(function, tag);
+    }
+  }
+
+  private void buildOnce(Function function, String tag)
+      throws IOException, InterruptedException, BuildFailure {
     if (registryClient.exists(tag)) {
       // identical archives share the image: built before, by this function or another
       LOG.infof("image %s of function %s exists: not built", tag, function.getKey());
@@ -81,6 +96,8 @@ public class KubernetesExecutor implements Executor {
           throw e;
         }
       }
+      // a command kept from before the image was lost: read it again from the new image
+      commands.remove(tag);
     }
     List<String> command = command(tag);
     if (command.isEmpty()) {
@@ -129,7 +146,7 @@ public class KubernetesExecutor implements Executor {
             run.planKey(),
             tag,
             images.pullReference(tag, nodePort),
-            false,
+            run.chainkeys(),
             function.getOutputsMap().values().stream()
                 .anyMatch(output -> output.getKind() == AssetKind.ASSET_MODEL),
             function.getOutputsMap().values().stream()
@@ -144,6 +161,11 @@ public class KubernetesExecutor implements Executor {
       if (stopped.remove(run.planKey())) {
         // the cancel deleted the pod under the exec
         return new Execution(-1, true, logs);
+      }
+      if (e instanceof ComputePodRun.NotStarted) {
+        // perhaps the image left the registry: the next attempt asks it again (prepare) and builds
+        // the image here if it is gone
+        commands.remove(tag);
       }
       throw e;
     }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,8 @@ import org.substra.node.compute.config.TestConfigs;
 import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.kubernetes.KanikoPodBuilder;
 import org.substra.node.compute.kubernetes.Pods;
+import org.substra.node.compute.registry.ImageReferences;
+import org.substra.node.compute.staging.Checksums;
 import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.orchestrator.protocol.Addressable;
@@ -38,13 +41,30 @@ class KanikoBuildTest {
   KubernetesClient client;
   @TempDir Path workDir;
 
-  static final Function FUNCTION =
-      Function.newBuilder()
-          .setKey("5c1d9cd1-c2c1-082d-de09-21b56d11030c")
-          .setName("train")
-          .setOwner("MyOrg1MSP")
-          .setArchive(Addressable.newBuilder().setChecksum("0123456789abcdef" + "0".repeat(48)))
-          .build();
+  /** One archive for the whole run: zip entries carry the time they were written. */
+  static final byte[] ARCHIVE = archive();
+
+  static final Function FUNCTION = function(ARCHIVE);
+
+  /** The image tag of {@link #FUNCTION}, named after its archive's checksum. */
+  static final String TAG = ImageReferences.tag(FUNCTION.getArchive().getChecksum());
+
+  static byte[] archive() {
+    try {
+      return TestNetwork.functionArchive("train");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Function function(byte[] archive) {
+    return Function.newBuilder()
+        .setKey("5c1d9cd1-c2c1-082d-de09-21b56d11030c")
+        .setName("train")
+        .setOwner("MyOrg1MSP")
+        .setArchive(Addressable.newBuilder().setChecksum(Checksums.sha256(archive)))
+        .build();
+  }
 
   /** Serves one archive for every function. */
   record OneArchive(byte[] archive) implements AssetSource {
@@ -91,7 +111,7 @@ class KanikoBuildTest {
                 client
                     .pods()
                     .inNamespace("substra")
-                    .withName("kaniko-function-0123456789abcdef")
+                    .withName("kaniko-" + TAG)
                     .waitUntilCondition(p -> p != null, 10, TimeUnit.SECONDS))
         .thenApply(
             pod -> {
@@ -100,17 +120,13 @@ class KanikoBuildTest {
             });
   }
 
-  static byte[] functionArchive() throws IOException {
-    return TestNetwork.functionArchive("train");
-  }
-
   @Test
   void aSucceededKanikoPodBuildsTheTagAndIsDeleted() throws Exception {
     CompletableFuture<Pod> kubelet = endPod("Succeeded");
-    String tag = build(functionArchive()).build(FUNCTION);
+    String tag = build(ARCHIVE).build(FUNCTION);
     Pod pod = kubelet.get(10, TimeUnit.SECONDS);
 
-    assertThat(tag).isEqualTo("function-0123456789abcdef");
+    assertThat(tag).isEqualTo(TAG);
     assertThat(pod.getMetadata().getLabels()).containsEntry("substra.ai/pod-type", "image-build");
     assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
     assertThat(workDir.resolve("tmp/build-" + FUNCTION.getKey())).doesNotExist();
@@ -119,7 +135,7 @@ class KanikoBuildTest {
   @Test
   void aFailedKanikoPodIsABuildError() throws Exception {
     endPod("Failed");
-    assertThatThrownBy(() -> build(functionArchive()).build(FUNCTION))
+    assertThatThrownBy(() -> build(ARCHIVE).build(FUNCTION))
         .isInstanceOf(BuildFailure.class)
         .hasMessageContaining("Kaniko build failed");
     assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
@@ -128,9 +144,18 @@ class KanikoBuildTest {
   @Test
   void anArchiveWithoutDockerfileCreatesNoPod() throws Exception {
     byte[] archive = TestNetwork.zip(Map.of("function.py", "print(1)".getBytes()));
-    assertThatThrownBy(() -> build(archive).build(FUNCTION))
+    assertThatThrownBy(() -> build(archive).build(function(archive)))
         .isInstanceOf(BuildFailure.class)
         .hasMessageContaining("no Dockerfile");
     assertThat(client.pods().inNamespace("substra").list().getItems()).isEqualTo(List.of());
+  }
+
+  @Test
+  void anArchiveThatIsNotTheRegisteredOneIsABuildErrorWithoutPod() throws Exception {
+    byte[] other = TestNetwork.zip(Map.of("Dockerfile", "FROM scratch\n".getBytes()));
+    assertThatThrownBy(() -> build(other).build(FUNCTION))
+        .isInstanceOf(BuildFailure.class)
+        .hasMessageContaining("checksum mismatch");
+    assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
   }
 }

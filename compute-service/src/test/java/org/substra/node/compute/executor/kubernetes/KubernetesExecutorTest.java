@@ -9,11 +9,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,11 +34,14 @@ import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
 import org.substra.node.compute.registry.RegistryStandIn;
 import org.substra.node.compute.staging.TaskWorkspace;
-import org.substra.node.compute.testing.TestNetwork;
+import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.compute.work.PlanTeardown;
 import org.substra.node.orchestrator.protocol.AssetKind;
+import org.substra.node.orchestrator.protocol.DataManager;
+import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
+import org.substra.node.orchestrator.protocol.Model;
 
 /**
  * Build then run through the executor interface, against the fabric8 mock API server and a registry
@@ -39,7 +51,7 @@ import org.substra.node.orchestrator.protocol.FunctionOutput;
 class KubernetesExecutorTest {
 
   static final String PLAN = "7e5c3a1e-0000-4000-8000-000000000002";
-  static final String TAG = "function-0123456789abcdef";
+  static final String TAG = KanikoBuildTest.TAG;
   static final List<String> ENTRYPOINT =
       List.of("python3", "function.py", "--function-name", "train");
 
@@ -47,6 +59,13 @@ class KubernetesExecutorTest {
   KubernetesClient client;
   @TempDir Path workDir;
   RegistryStandIn registry = new RegistryStandIn();
+  String startupTimeout = "10s";
+
+  /** Owners of the function archives fetched, one per fetch. */
+  final List<String> archivesFetched = new CopyOnWriteArrayList<>();
+
+  /** The files of the Kaniko context directory while its pod existed. */
+  volatile List<String> kanikoContext;
 
   @AfterEach
   void stopRegistry() {
@@ -63,12 +82,29 @@ class KubernetesExecutorTest {
                   .inNamespace("substra")
                   .withName(pod)
                   .waitUntilCondition(p -> p != null, 10, TimeUnit.SECONDS);
+          if (pod.startsWith("kaniko-")) {
+            kanikoContext = contextFiles(found);
+          }
           if (pod.startsWith("kaniko-") && phase.equals("Succeeded")) {
             registry.push(TAG, ENTRYPOINT, null);
           }
           found.setStatus(new PodStatusBuilder().withPhase(phase).build());
           return client.pods().inNamespace("substra").resource(found).updateStatus();
         });
+  }
+
+  static List<String> contextFiles(Pod kaniko) {
+    String context =
+        kaniko.getSpec().getContainers().get(0).getArgs().stream()
+            .filter(arg -> arg.startsWith("--context=dir://"))
+            .findFirst()
+            .orElseThrow()
+            .substring("--context=dir://".length());
+    try (Stream<Path> files = Files.list(Path.of(context))) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   KubernetesExecutor executor(ScriptedExecPods pods, String... registrySettings)
@@ -78,7 +114,7 @@ class KubernetesExecutorTest {
             "compute.executor", "kubernetes",
             "compute.work-dir", workDir.toString(),
             "compute.kubernetes.namespace", "substra",
-            "compute.pod.startup-timeout", "10s",
+            "compute.pod.startup-timeout", startupTimeout,
             "compute.pod.deletion-timeout", "5s");
     String[] settings = new String[6 + registrySettings.length];
     System.arraycopy(
@@ -95,7 +131,30 @@ class KubernetesExecutorTest {
     return new KubernetesExecutor(
         config,
         TestConfigs.registry(settings),
-        new KanikoBuildTest.OneArchive(TestNetwork.functionArchive("train")),
+        new AssetSource() {
+          final AssetSource archive = new KanikoBuildTest.OneArchive(KanikoBuildTest.ARCHIVE);
+
+          @Override
+          public void functionArchive(Function function, Path destination) throws IOException {
+            archivesFetched.add(function.getOwner());
+            archive.functionArchive(function, destination);
+          }
+
+          @Override
+          public void opener(DataManager dataManager, Path destination) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public void model(Model model, Path destination) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public void dataSample(DataSample sample, Path destination) {
+            throw new UnsupportedOperationException();
+          }
+        },
         pods);
   }
 
@@ -103,6 +162,140 @@ class KubernetesExecutorTest {
       KanikoBuildTest.FUNCTION.toBuilder()
           .putOutputs("model", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
           .build();
+
+  /** The same function, owned by another organization: its image is in its owner's registry. */
+  static final Function REMOTE = FUNCTION.toBuilder().setOwner("MyOrg2MSP").build();
+
+  @Test
+  void aRemoteFunctionWithoutImageHereIsBuiltFromItsArchiveThenTheTaskRunsTheImageCommand()
+      throws Exception {
+    ScriptedExecPods pods = new ScriptedExecPods(client, "trained\n", 0);
+    KubernetesExecutor executor = executor(pods);
+    assertThat(executor.isBuilt(REMOTE)).isFalse();
+
+    CompletableFuture<Pod> kaniko = kubelet("kaniko-" + TAG, "Succeeded");
+    executor.prepare(REMOTE);
+
+    Path context = workDir.resolve("tmp").resolve("build-" + REMOTE.getKey());
+    assertThat(archivesFetched).containsExactly("MyOrg2MSP");
+    assertThat(kaniko.get(10, TimeUnit.SECONDS).getSpec().getContainers().get(0).getArgs())
+        .contains(
+            "--context=dir://" + context,
+            "--destination=" + registry.address() + "/" + RegistryStandIn.REPOSITORY + ":" + TAG);
+    assertThat(kanikoContext).containsExactly("Dockerfile", "function.py");
+    assertThat(context).doesNotExist();
+    assertThat(executor.isBuilt(REMOTE)).isTrue();
+
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+    Executor.Execution execution = executor.execute(new TaskRun(PLAN, "task-1", REMOTE, workspace));
+
+    assertThat(pods.execs)
+        .containsExactly(
+            new ScriptedExecPods.Exec(
+                pod, pod, List.of("/bin/sh", "-c", ComputePodRun.commandLine(ENTRYPOINT))));
+    assertThat(execution.exitCode()).isZero();
+    assertThat(pods.created).containsExactly("kaniko-" + TAG, pod);
+  }
+
+  @Test
+  void aRemoteFunctionWhoseImageIsInTheRegistryIsNotBuilt() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+
+    executor.prepare(REMOTE);
+
+    assertThat(executor.isBuilt(REMOTE)).isTrue();
+    assertThat(archivesFetched).isEmpty();
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void concurrentTasksNeedingTheSameAbsentImageBuildItOnce() throws Exception {
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    KubernetesExecutor executor = executor(pods);
+    CompletableFuture<Pod> kaniko = kubelet("kaniko-" + TAG, "Succeeded");
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Object>> tasks = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        tasks.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  executor.prepare(REMOTE);
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<Object> task : tasks) {
+        task.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(kaniko.get(10, TimeUnit.SECONDS)).isNotNull();
+    assertThat(archivesFetched).containsExactly("MyOrg2MSP");
+    assertThat(pods.created).containsExactly("kaniko-" + TAG);
+    assertThat(executor.isBuilt(REMOTE)).isTrue();
+  }
+
+  @Test
+  void aFailedKanikoBuildOfARemoteFunctionIsABuildFailureWithTheKanikoLogs() throws Exception {
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    pods.kanikoLogs = "error building image: COPY failed: no source files\n";
+    KubernetesExecutor executor = executor(pods);
+    kubelet("kaniko-" + TAG, "Failed");
+
+    assertThatThrownBy(() -> executor.prepare(REMOTE))
+        .isInstanceOfSatisfying(
+            BuildFailure.class,
+            failure -> assertThat(failure.logs()).contains("COPY failed: no source files"));
+    assertThat(executor.isBuilt(REMOTE)).isFalse();
+    assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void anImageLostFromTheRegistryIsBuiltAgainWhenItsComputePodCannotStart() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    startupTimeout = "1s";
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    KubernetesExecutor executor = executor(pods);
+    executor.prepare(FUNCTION);
+    registry.reset();
+
+    // no kubelet: the image cannot be pulled, the pod never runs
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+    assertThatThrownBy(() -> executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace)))
+        .isInstanceOf(ComputePodRun.NotStarted.class);
+    assertThat(executor.isBuilt(FUNCTION)).isFalse();
+
+    CompletableFuture<Pod> kaniko = kubelet("kaniko-" + TAG, "Succeeded");
+    executor.prepare(FUNCTION);
+    assertThat(kaniko.get(10, TimeUnit.SECONDS)).isNotNull();
+    assertThat(executor.isBuilt(FUNCTION)).isTrue();
+    assertThat(pods.execs).isEmpty();
+  }
+
+  @Test
+  void aTaskWithChainkeysGetsAComputePodMountingThem() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    CompletableFuture<Pod> running = kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+
+    executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace, true));
+
+    assertThat(running.get(10, TimeUnit.SECONDS).getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(
+            mount -> assertThat(mount.getMountPath()).isEqualTo("/substra_internal/chainkeys"));
+  }
 
   @Test
   void anAbsentImageIsBuiltWithKanikoThenTheImageCommandIsExecdInTheComputePod() throws Exception {

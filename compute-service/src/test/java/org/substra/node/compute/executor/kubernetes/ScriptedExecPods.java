@@ -1,11 +1,14 @@
 package org.substra.node.compute.executor.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.substra.node.compute.kubernetes.Pods;
 
 /**
@@ -18,6 +21,13 @@ final class ScriptedExecPods extends Pods {
   record Exec(String pod, String container, List<String> command) {}
 
   final List<Exec> execs = new ArrayList<>();
+
+  /** Names of the pods asked for, in order (one per call). */
+  final List<String> created = new CopyOnWriteArrayList<>();
+
+  /** What a Kaniko container logged, when set. */
+  volatile String kanikoLogs;
+
   private final String output;
   private final int exitCode;
 
@@ -25,6 +35,20 @@ final class ScriptedExecPods extends Pods {
     super(client, "substra");
     this.output = output;
     this.exitCode = exitCode;
+  }
+
+  @Override
+  public Pod createIfAbsent(Pod pod) {
+    created.add(pod.getMetadata().getName());
+    return super.createIfAbsent(pod);
+  }
+
+  @Override
+  public Optional<String> logs(String name, String container) {
+    if (kanikoLogs != null && name.startsWith("kaniko-")) {
+      return Optional.of(kanikoLogs);
+    }
+    return super.logs(name, container);
   }
 
   @Override
