@@ -107,6 +107,7 @@ class GapRepairTest {
   void aMessageThatIsNotAnEventIsDeadLetteredAndConsumptionGoesOn() throws Exception {
     ReadModel readModel = new ReadModel(dataSource);
     try (Broker broker = new Broker()) {
+      broker.awaitQueue(RealOrchestrator.QUEUE + ".dlq", PATIENCE);
       broker.channel().queuePurge(RealOrchestrator.QUEUE + ".dlq");
       broker
           .channel()

@@ -41,6 +41,25 @@ public final class Broker implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code queue} exists: the service declares its queues once connected, which may
+   * come after the application reports started.
+   */
+  public void awaitQueue(String queue, java.time.Duration patience) {
+    org.awaitility.Awaitility.await()
+        .atMost(patience)
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              // A failed passive declaration closes its channel: one channel per try.
+              try (Channel probe = connection.createChannel()) {
+                probe.queueDeclarePassive(queue);
+                return true;
+              }
+            });
+  }
+
   /** Takes every message waiting in {@code queue}. */
   public List<GetResponse> drain(String queue) throws IOException {
     List<GetResponse> messages = new ArrayList<>();
