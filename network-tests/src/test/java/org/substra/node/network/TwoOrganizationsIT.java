@@ -175,6 +175,29 @@ class TwoOrganizationsIT {
             org1Model,
             List.of("MyOrg2MSP", "MyOrg1MSP"));
     awaitDone(org2, org2Task);
+
+    // Getting org-1's function is a step of org-2's profile only.
+    assertThat(profileSteps(org1, org1Task))
+        .containsExactly("prepare_inputs", "task_execution", "save_outputs");
+    assertThat(profileSteps(org2, org2Task))
+        .containsExactly("prepare_inputs", "download_function", "task_execution", "save_outputs");
+  }
+
+  /** The steps of a task's profile once all are recorded (compute-service sends them after it). */
+  private static List<String> profileSteps(Organization organization, String task) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<String> steps = List.of();
+    while (System.nanoTime() < deadline) {
+      var answer = user(organization).get("/task_profiling/" + task + "/");
+      if (answer.statusCode() == 200) {
+        steps = answer.then().extract().path("execution_rundown.step");
+        if (steps.contains("save_outputs")) {
+          return steps;
+        }
+      }
+      Infrastructure.sleep(250);
+    }
+    return steps;
   }
 
   @Test

@@ -178,12 +178,17 @@ public class TaskProcessor {
         throw new InputStager.InvalidInput("unsupported output " + output);
       }
     }
+    long preparing = System.nanoTime();
     try {
       // built by another replica, by another organization, or lost: built here if need be
       executor.prepare(function);
     } catch (BuildFailure e) {
       throw new TaskBuildError(function.getKey() + ": " + e.getMessage(), e.logs());
     }
+    // Getting another organization's function is a step of its own in the profile (REST spec
+    // §4.13).
+    long fetchingFunction =
+        function.getOwner().equals(orchestrator.mspId()) ? 0 : System.nanoTime() - preparing;
     workspace.reset();
     List<Resource> inputs =
         stager.stage(
@@ -244,7 +249,10 @@ public class TaskProcessor {
     if (chainkeys) {
       this.chainkeys.commit(workspace.planDir(), workspace.folder("chainkeys"));
     }
-    profile.step("prepare_inputs", (started - checked) / 1000);
+    profile.step("prepare_inputs", (started - checked - fetchingFunction) / 1000);
+    if (fetchingFunction > 0) {
+      profile.step("download_function", fetchingFunction / 1000);
+    }
     profile.step("task_execution", micros);
     profile.step("save_outputs", (System.nanoTime() - saving) / 1000);
     profile.finish();
