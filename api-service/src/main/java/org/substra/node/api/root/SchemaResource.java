@@ -47,4 +47,27 @@ public class SchemaResource {
     byte[] document = documents.getDocument("<default>", json ? Format.JSON : Format.YAML);
     return Response.ok(document, json ? JSON : YAML).build();
   }
+
+  /**
+   * {@code GET /schema/redoc/}: ReDoc over the document. A static page like the Swagger UI: the
+   * document it loads still needs a login (the page sends the web login's JWT).
+   */
+  @GET
+  @Path("redoc/")
+  public Response redoc() {
+    return Response.ok(REDOC_PAGE, "text/html; charset=utf-8").build();
+  }
+
+  private static final byte[] REDOC_PAGE = page("schema/redoc.html");
+
+  private static byte[] page(String resource) {
+    try (var in = SchemaResource.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the application");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

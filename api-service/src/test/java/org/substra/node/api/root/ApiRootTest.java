@@ -101,6 +101,22 @@ class ApiRootTest {
   }
 
   @Test
+  void redocShowsTheSchemaWithTheWebLogin() {
+    String page =
+        given()
+            .get("/schema/redoc/")
+            .then()
+            .statusCode(200)
+            .contentType(containsString("text/html"))
+            .extract()
+            .asString();
+    assertThat(page)
+        .contains("redoc.standalone.js")
+        .contains("fetch('../?format=json'")
+        .contains("'JWT ' + login[1]");
+  }
+
+  @Test
   void anonymousCallersGetNeither() {
     given().get("/").then().statusCode(401);
     given().get("/schema/").then().statusCode(401);
