@@ -1,17 +1,13 @@
 package org.substra.node.api.storage;
 
-import com.google.common.collect.ImmutableMultimap;
 import io.minio.GetObjectArgs;
-import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
-import io.minio.UploadPartResponse;
 import io.minio.errors.ErrorResponseException;
-import io.minio.messages.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,8 +23,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.substra.node.api.error.ApiException;
 
@@ -52,8 +46,6 @@ public class ObjectStorage {
 
   static final int PARTS_IN_FLIGHT = 2;
 
-  private static final String REGION = null;
-
   /**
    * Part buffers of finished uploads, for the next ones: allocated once, they stay in the old
    * generation instead of filling it with dead 5 MiB arrays that only full collections reclaim (a
@@ -62,21 +54,12 @@ public class ObjectStorage {
   private static final BlockingQueue<byte[]> IDLE_BUFFERS =
       new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
 
-  /** Threads that hash and hand parts to the client, at most {@link #PARTS_IN_FLIGHT} each. */
-  private static final ExecutorService SENDING =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "object-storage-parts");
-            thread.setDaemon(true);
-            return thread;
-          });
-
   private final MinioClient client;
-  private final MinioAsyncClient async;
+  private final MultipartUploads uploads;
 
-  ObjectStorage(MinioClient client, MinioAsyncClient async) {
+  ObjectStorage(MinioClient client, MultipartUploads uploads) {
     this.client = client;
-    this.async = async;
+    this.uploads = uploads;
   }
 
   /**
@@ -96,11 +79,7 @@ public class ObjectStorage {
     }
     if (length < first.length) {
       try {
-        client.putObject(
-            PutObjectArgs.builder().bucket(bucket).object(object).stream(
-                    new ByteArrayInputStream(first, 0, length), length, -1)
-                .contentType("application/octet-stream")
-                .build());
+        uploads.put(bucket, object, first, length);
       } catch (Exception e) {
         throw unavailable(e);
       } finally {
@@ -110,17 +89,7 @@ public class ObjectStorage {
     }
     String uploadId;
     try {
-      uploadId =
-          async
-              .createMultipartUploadAsync(
-                  bucket,
-                  REGION,
-                  object,
-                  ImmutableMultimap.of("Content-Type", "application/octet-stream"),
-                  null)
-              .get()
-              .result()
-              .uploadId();
+      uploadId = uploads.create(bucket, object);
     } catch (Exception e) {
       IDLE_BUFFERS.offer(first);
       throw unavailable(e);
@@ -134,7 +103,7 @@ public class ObjectStorage {
   }
 
   /** A part being sent, with the buffer it is sent from (reused once it is sent). */
-  private record Sending(int number, byte[] buffer, CompletableFuture<UploadPartResponse> sent) {}
+  private record Sending(byte[] buffer, CompletableFuture<String> etag) {}
 
   /** The parts of one streamed upload. */
   private final class MultipartUpload {
@@ -143,7 +112,7 @@ public class ObjectStorage {
     private final String uploadId;
     private final ArrayDeque<Sending> sending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
-    private final List<Part> parts = new ArrayList<>();
+    private final List<String> etags = new ArrayList<>();
 
     MultipartUpload(String bucket, String object, String uploadId) {
       this.bucket = bucket;
@@ -156,7 +125,9 @@ public class ObjectStorage {
         byte[] buffer = first;
         int length = first.length;
         for (int number = 1; length > 0; number++) {
-          sending.add(new Sending(number, buffer, sendPart(number, buffer, length)));
+          sending.add(
+              new Sending(
+                  buffer, uploads.uploadPart(bucket, object, uploadId, number, buffer, length)));
           if (length < buffer.length) {
             break;
           }
@@ -169,43 +140,28 @@ public class ObjectStorage {
         while (!sending.isEmpty()) {
           free.add(awaitOldest());
         }
-        async
-            .completeMultipartUploadAsync(
-                bucket, REGION, object, uploadId, parts.toArray(Part[]::new), null, null)
-            .get();
+        complete();
       } catch (IOException | RuntimeException failed) {
         abort();
         throw failed;
-      } catch (Exception e) {
-        abort();
-        throw unavailable(e);
       } finally {
         free.forEach(IDLE_BUFFERS::offer);
       }
     }
 
-    /**
-     * Sends a part from another thread: the client hashes it (SHA-256 of the signature over plain
-     * HTTP) before sending, which would otherwise hold up reading the next part.
-     */
-    private CompletableFuture<UploadPartResponse> sendPart(int number, byte[] buffer, int length) {
-      return CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return async.uploadPartAsync(
-                      bucket, REGION, object, buffer, length, uploadId, number, null, null);
-                } catch (Exception e) {
-                  throw new CompletionException(e);
-                }
-              },
-              SENDING)
-          .thenCompose(sent -> sent);
+    /** Storage failures are unavailability; only the content's own are thrown as they are. */
+    private void complete() {
+      try {
+        uploads.complete(bucket, object, uploadId, etags);
+      } catch (IOException e) {
+        throw unavailable(e);
+      }
     }
 
     private byte[] awaitOldest() {
       Sending oldest = sending.poll();
       try {
-        parts.add(new Part(oldest.number(), oldest.sent().get().etag()));
+        etags.add(oldest.etag().get());
       } catch (ExecutionException e) {
         throw unavailable(e.getCause() instanceof Exception cause ? cause : e);
       } catch (InterruptedException e) {
@@ -219,13 +175,13 @@ public class ObjectStorage {
     private void abort() {
       for (Sending each : sending) {
         try {
-          each.sent().join();
+          each.etag().join();
         } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
           // Aborted below anyway.
         }
       }
       try {
-        async.abortMultipartUploadAsync(bucket, REGION, object, uploadId, null, null).get();
+        uploads.abort(bucket, object, uploadId);
       } catch (Exception e) {
         LOG.warnf(e, "Could not abort the upload of %s/%s", bucket, object);
       }
