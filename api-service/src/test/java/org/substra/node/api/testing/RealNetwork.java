@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.testing.PackagedService;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * The peers a registration needs, as real processes: our orchestrator (its own database, emptied at
@@ -38,19 +39,12 @@ public class RealNetwork implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    grpcPort = PackagedService.freePort();
-    Map<String, String> orchestratorSettings = new LinkedHashMap<>();
-    orchestratorSettings.put("quarkus.grpc.server.port", String.valueOf(grpcPort));
-    database(orchestratorSettings, ORCHESTRATOR_DATABASE);
-    orchestratorSettings.put("node.rabbitmq.virtual-host", "substra_test");
-    orchestratorSettings.put("orchestrator.events.exchange", PREFIX + ".orchestrator");
-    orchestratorSettings.put("orchestrator.channels." + CHANNEL, "MyOrg1MSP,MyOrg2MSP");
     orchestrator =
-        PackagedService.start(
-            "orchestrator-service",
-            orchestratorSettings,
-            Path.of("target", "real-network-orchestrator.log"),
-            "/q/health/ready");
+        TestOrchestrator.start(
+            ORCHESTRATOR_DATABASE,
+            PREFIX + ".orchestrator",
+            Path.of("target", "real-network-orchestrator.log"));
+    grpcPort = TestOrchestrator.grpcPort(orchestrator);
     join(grpcPort, OTHER_ORGANIZATION);
 
     Map<String, String> eventSettings = new LinkedHashMap<>();

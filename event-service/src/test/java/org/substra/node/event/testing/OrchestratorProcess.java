@@ -1,34 +1,28 @@
 package org.substra.node.event.testing;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.substra.node.testing.PackagedService;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
- * The real orchestrator-service, launched from its packaged jar (the reactor builds it first) as a
- * child process, once per test JVM: its own database {@code orchestrator_events_test} (emptied at
- * start), the test vhost, and an exchange of its own so that no other test run's events arrive.
+ * The real orchestrator-service of event-service's tests, launched from its packaged jar (the
+ * reactor builds it first) once per test JVM: its own database {@code orchestrator_events_test}
+ * (emptied at start), the test vhost, and an exchange of its own so that no other test run's events
+ * arrive.
  */
 public final class OrchestratorProcess {
 
   public static final String EXCHANGE = "events-test.orchestrator";
   public static final String DATABASE = "orchestrator_events_test";
 
-  private final PackagedService service;
   private final int grpcPort;
 
-  private OrchestratorProcess(PackagedService service, int grpcPort) {
-    this.service = service;
+  private OrchestratorProcess(int grpcPort) {
     this.grpcPort = grpcPort;
   }
 
   /** The orchestrator of this JVM, started on first use and stopped when the JVM exits. */
   public static OrchestratorProcess get() {
-    PackagedService service =
-        PackagedService.shared("event-service-tests.orchestrator", OrchestratorProcess::start);
     return new OrchestratorProcess(
-        service, Integer.parseInt(service.setting("quarkus.grpc.server.port")));
+        TestOrchestrator.grpcPort(TestOrchestrator.shared(DATABASE, EXCHANGE)));
   }
 
   public int grpcPort() {
@@ -51,23 +45,5 @@ public final class OrchestratorProcess {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static PackagedService start() {
-    int grpcPort = PackagedService.freePort();
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("quarkus.grpc.server.port", String.valueOf(grpcPort));
-    settings.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + DATABASE);
-    settings.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
-    settings.put("quarkus.flyway.clean-disabled", "false");
-    settings.put("quarkus.flyway.clean-at-start", "true");
-    settings.put("node.rabbitmq.virtual-host", "substra_test");
-    settings.put("orchestrator.events.exchange", EXCHANGE);
-    settings.put("orchestrator.channels.mychannel", "MyOrg1MSP,MyOrg2MSP");
-    return PackagedService.start(
-        "orchestrator-service",
-        settings,
-        Path.of("target", "orchestrator-process.log"),
-        "/q/health/ready");
   }
 }

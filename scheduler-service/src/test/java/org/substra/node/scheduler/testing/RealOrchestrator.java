@@ -7,10 +7,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.substra.node.testing.LocalInfrastructure;
 import org.substra.node.testing.PackagedService;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * The real orchestrator-service, from its packaged jar, for the tests of jobs that call it: its own
@@ -29,23 +29,10 @@ public class RealOrchestrator implements QuarkusTestResourceLifecycleManager {
   public Map<String, String> start() {
     LocalInfrastructure.ensureRunning();
     createDatabaseIfMissing();
-    grpcPort = PackagedService.freePort();
-    Map<String, String> settings = new LinkedHashMap<>();
-    String database = LocalInfrastructure.HOST + ":" + LocalInfrastructure.POSTGRESQL_PORT + "/";
-    settings.put("quarkus.grpc.server.port", String.valueOf(grpcPort));
-    settings.put("quarkus.datasource.reactive.url", "postgresql://" + database + DATABASE);
-    settings.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + database + DATABASE);
-    settings.put("quarkus.flyway.clean-disabled", "false");
-    settings.put("quarkus.flyway.clean-at-start", "true");
-    settings.put("node.rabbitmq.virtual-host", LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    settings.put("orchestrator.events.exchange", "sched-test.orchestrator");
-    settings.put("orchestrator.channels.mychannel", "MyOrg1MSP,MyOrg2MSP");
     service =
-        PackagedService.start(
-            "orchestrator-service",
-            settings,
-            Path.of("target", "orchestrator-process.log"),
-            "/q/health/ready");
+        TestOrchestrator.start(
+            DATABASE, "sched-test.orchestrator", Path.of("target", "orchestrator-process.log"));
+    grpcPort = TestOrchestrator.grpcPort(service);
     return Map.of(
         "quarkus.grpc.clients.orchestrator.host", "127.0.0.1",
         "quarkus.grpc.clients.orchestrator.port", String.valueOf(grpcPort),
