@@ -163,50 +163,14 @@ public final class ReadModelTable {
   /** The paginated envelope of the rows matching {@code filter}, each turned into JSON. */
   public Uni<Map<String, Object>> page(
       Filter filter, Listing listing, Function<Row, Map<String, Object>> view) {
-    String where = filter.sql();
-    Uni<Long> counted =
-        pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE " + where)
-            .execute(Tuple.tuple(filter.params))
-            .map(rows -> rows.iterator().next().getLong(0));
-    if (listing.lastPage()) {
-      // page=last: the offset depends on the count.
-      return counted.flatMap(
-          count -> {
-            listing.count(count);
-            return rows(where, filter, listing, view).map(rows -> listing.envelope(count, rows));
-          });
-    }
-    // Otherwise both queries go at once, on two connections: one round trip less per page.
-    return Uni.combine()
-        .all()
-        .unis(counted, rows(where, filter, listing, view))
-        .with((count, rows) -> listing.envelope(count, rows));
-  }
-
-  private Uni<List<Map<String, Object>>> rows(
-      String where, Filter filter, Listing listing, Function<Row, Map<String, Object>> view) {
-    List<Object> params = new ArrayList<>(filter.params);
-    params.add(listing.limit());
-    params.add(listing.offset());
-    String sql =
-        "SELECT * FROM "
-            + table
-            + " WHERE "
-            + where
-            + " ORDER BY "
-            + listing.orderBy(ordering, "creation_date ASC", "key ASC")
-            + " LIMIT $"
-            + (params.size() - 1)
-            + " OFFSET $"
-            + params.size();
-    return pool.preparedQuery(sql)
-        .execute(Tuple.tuple(params))
-        .map(
-            rows -> {
-              List<Map<String, Object>> results = new ArrayList<>();
-              rows.forEach(row -> results.add(view.apply(row)));
-              return results;
-            });
+    return QueryPage.of(
+        pool,
+        "*",
+        "FROM " + table + " WHERE " + filter.sql(),
+        filter.params,
+        listing.orderBy(ordering, "creation_date ASC", "key ASC"),
+        listing,
+        view);
   }
 
   /** The channel's row of {@code key}, or null. */

@@ -17,6 +17,8 @@ import org.substra.node.api.datamanager.DataManagerReadModel;
 import org.substra.node.api.datasample.DataSampleReadModel;
 import org.substra.node.api.json.Dates;
 import org.substra.node.api.listing.Listing;
+import org.substra.node.api.listing.QueryPage;
+import org.substra.node.api.listing.QueryPage.Page;
 import org.substra.node.api.listing.ReadModelTable;
 import org.substra.node.api.model.ModelReadModel;
 
@@ -83,8 +85,6 @@ public class TaskAssetReadModel {
         .flatMap(rows -> resolve(channel, rows, base, listing));
   }
 
-  private record Page(long count, List<Row> rows) {}
-
   private Uni<Page> page(
       String assets, String order, String channel, String task, Listing listing) {
     UUID key = ReadModelTable.uuid(task);
@@ -111,33 +111,8 @@ public class TaskAssetReadModel {
     String shifted = assets.replace(":task", "$" + all.size());
     all.add(channel);
     shifted = shifted.replace(":channel", "$" + all.size());
-    String from = " FROM (" + shifted + ") r WHERE " + filter.sql();
-    return pool.preparedQuery("SELECT count(*)" + from)
-        .execute(Tuple.tuple(all))
-        .flatMap(
-            counted -> {
-              long count = counted.iterator().next().getLong(0);
-              listing.count(count);
-              List<Object> paged = new ArrayList<>(all);
-              paged.add(listing.limit());
-              paged.add(listing.offset());
-              return pool.preparedQuery(
-                      "SELECT r.*"
-                          + from
-                          + " ORDER BY "
-                          + order
-                          + " LIMIT $"
-                          + (paged.size() - 1)
-                          + " OFFSET $"
-                          + paged.size())
-                  .execute(Tuple.tuple(paged))
-                  .map(
-                      rows -> {
-                        List<Row> list = new ArrayList<>();
-                        rows.forEach(list::add);
-                        return new Page(count, list);
-                      });
-            });
+    String from = "FROM (" + shifted + ") r WHERE " + filter.sql();
+    return QueryPage.rows(pool, "r.*", from, all, order, listing);
   }
 
   /** Items {@code {identifier, kind, asset}} with each asset as its own endpoint serves it. */
