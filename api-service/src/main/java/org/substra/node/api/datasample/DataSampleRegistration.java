@@ -81,16 +81,23 @@ public class DataSampleRegistration {
    * file part goes to object storage as it arrives and is hashed meanwhile: read once, never
    * written to disk. The {@code json} field is checked when it arrives, so that when it comes first
    * (as the SDK sends it) a bad request stores nothing; what was stored before a failure is
-   * removed.
+   * removed. {@code bodyLength}: the request's Content-Length, -1 when unknown.
    */
-  public List<Map<String, Object>> upload(String channel, String contentType, InputStream body) {
-    MultipartStream parts = new MultipartStream(body, MultipartStream.boundary(contentType));
+  public List<Map<String, Object>> upload(
+      String channel, String contentType, long bodyLength, InputStream body) {
+    MultipartStream parts =
+        new MultipartStream(body, MultipartStream.boundary(contentType), bodyLength);
     List<String> managers = null;
     List<Sample> samples = new ArrayList<>();
+    // A file part's length is guessed as if it were the last part, until a wrong guess cost a copy.
+    boolean guessing = true;
     try {
       for (MultipartStream.Part part; (part = parts.next()) != null; ) {
         if (part.isFile()) {
-          samples.add(store(part));
+          long guess = part.lengthIfLast();
+          Stored stored = store(part, guessing && guess <= uploads.maxFileSize() ? guess : -1);
+          samples.add(stored.sample());
+          guessing = guessing && !stored.mended();
         } else if (part.name().equals("json")) {
           String json = MultipartStream.text(part, MAX_JSON);
           managers = managers(channel, RequestJson.parse(json, "the \"json\" field"));
@@ -113,17 +120,23 @@ public class DataSampleRegistration {
     return register(channel, managers, samples);
   }
 
-  /** One archive stored under a new key while its checksum is computed. */
-  private Sample store(MultipartStream.Part part) throws IOException {
+  private record Stored(Sample sample, boolean mended) {}
+
+  /**
+   * One archive stored under a new key while its checksum is computed; {@code expected}: its length
+   * if known or guessed (a wrong guess costs the store a copy of the file), else -1.
+   */
+  private Stored store(MultipartStream.Part part, long expected) throws IOException {
     String key = UUID.randomUUID().toString();
     ArchiveDigests digests = new ArchiveDigests(HASHING, uploads.maxFileSize());
+    boolean mended;
     try (InputStream content = digests.tee(uploads.limited(part.content(), part.name()))) {
-      storage.upload(Buckets.DATA_SAMPLES, key, content);
+      mended = storage.upload(Buckets.DATA_SAMPLES, key, content, expected).mended();
     } finally {
       digests.end();
     }
     try {
-      return new Sample(key, digests.checksum(), true, null);
+      return new Stored(new Sample(key, digests.checksum(), true, null), mended);
     } catch (RuntimeException refused) {
       storage.remove(Buckets.DATA_SAMPLES, key);
       throw refused;

@@ -35,9 +35,13 @@ public class DataSampleRegistrationResource {
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public RestResponse<List<Map<String, Object>>> upload(
-      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+      InputStream body) {
     return RestResponse.status(
-        RestResponse.Status.CREATED, registration.upload(current.channel(), contentType, body));
+        RestResponse.Status.CREATED,
+        registration.upload(
+            current.channel(), contentType, contentLength == null ? -1 : contentLength, body));
   }
 
   @POST

@@ -19,32 +19,50 @@ public final class MultipartStream {
   private static final int MAX_HEADERS = 16 * 1024;
 
   private final InputStream in;
+  private final long bodyLength;
   private final byte[] delimiter;
+  private final int closingLength;
   private final int[] delimiterSkip;
   private final byte[] buffer;
   private int pos;
   private int limit;
   private boolean eof;
+
+  /** Bytes read from the body so far. */
+  private long read;
+
   private Part current;
   private boolean finished;
 
   /** No delimiter starts before this index of the buffer. */
   private int scanned;
 
-  /** One part: its form name, its file name (null for a plain field) and its content. */
-  public record Part(String name, String filename, InputStream content) {
+  /**
+   * One part: its form name, its file name (null for a plain field), its content and, when the
+   * body's length is known, the content's length if this part is the last one and the body ends as
+   * most clients end it (-1 otherwise): a guess, right for the single file of an upload.
+   */
+  public record Part(String name, String filename, InputStream content, long lengthIfLast) {
     public boolean isFile() {
       return filename != null;
     }
   }
 
   public MultipartStream(InputStream in, String boundary) {
-    this(in, boundary, 64 * 1024);
+    this(in, boundary, -1);
   }
 
-  MultipartStream(InputStream in, String boundary, int bufferSize) {
+  /** {@code bodyLength}: the body's Content-Length, -1 when unknown. */
+  public MultipartStream(InputStream in, String boundary, long bodyLength) {
+    this(in, boundary, bodyLength, 64 * 1024);
+  }
+
+  MultipartStream(InputStream in, String boundary, long bodyLength, int bufferSize) {
     this.in = in;
+    this.bodyLength = bodyLength;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    // The closing delimiter as curl, requests, browsers and Go write it: "--" and a line break.
+    this.closingLength = delimiter.length + 4;
     this.delimiterSkip = skipTable(delimiter);
     this.buffer = new byte[Math.max(bufferSize, MAX_HEADERS + delimiter.length + 4)];
     // The first delimiter has no CRLF before it: pretend it had one, so every delimiter is alike.
@@ -94,7 +112,9 @@ public final class MultipartStream {
     if (name == null) {
       throw malformed("a part has no name");
     }
-    current = new Part(name, parameter(disposition, "filename"), new Content());
+    long start = read - limit + pos;
+    long lengthIfLast = bodyLength < 0 ? -1 : Math.max(-1, bodyLength - start - closingLength);
+    current = new Part(name, parameter(disposition, "filename"), new Content(), lengthIfLast);
     return current;
   }
 
@@ -203,6 +223,7 @@ public final class MultipartStream {
       return false;
     }
     limit += n;
+    read += n;
     return true;
   }
 

@@ -31,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 class MultipartUploads {
 
   private static final Pattern UPLOAD_ID = Pattern.compile("<UploadId>([^<]*)</UploadId>");
+  private static final Pattern ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
   private static final String OCTET_STREAM = "application/octet-stream";
 
   private final URI endpoint;
@@ -82,6 +83,22 @@ class MultipartUploads {
             wrapping(content, length)));
   }
 
+  /**
+   * Puts a whole object of {@code length} bytes written to {@code body} while it is sent; done once
+   * the store has it. A body that fails or falls short stores nothing.
+   */
+  CompletableFuture<Void> put(String bucket, String object, StreamingBody body, long length) {
+    HttpRequest request =
+        request(
+            "PUT",
+            bucket,
+            object,
+            "",
+            Map.of("content-type", OCTET_STREAM),
+            BodyPublishers.fromPublisher(body, length));
+    return http.sendAsync(request, BodyHandlers.ofString()).thenAccept(MultipartUploads::check);
+  }
+
   /** Starts a multipart upload, answering its id. */
   String create(String bucket, String object) throws IOException {
     String body =
@@ -123,6 +140,40 @@ class MultipartUploads {
                   .firstValue("ETag")
                   .orElseThrow(() -> new IllegalStateException("No ETag for part " + number));
             });
+  }
+
+  /**
+   * Makes bytes {@code first} to {@code last} (inclusive) of an object in the same bucket a part,
+   * copied by the store itself; answers the part's ETag. The source may be the object being
+   * uploaded: it is read when the part is copied, and replaced only on completion.
+   */
+  String copyPart(
+      String bucket,
+      String object,
+      String uploadId,
+      int number,
+      String source,
+      long first,
+      long last)
+      throws IOException {
+    String body =
+        send(
+            request(
+                "PUT",
+                bucket,
+                object,
+                "partNumber=" + number + "&uploadId=" + S3Signer.encode(uploadId, false),
+                Map.of(
+                    "x-amz-copy-source",
+                    S3Signer.encodePath("/" + bucket + "/" + source),
+                    "x-amz-copy-source-range",
+                    "bytes=" + first + "-" + last),
+                BodyPublishers.noBody()));
+    Matcher etag = ETAG.matcher(body);
+    if (!etag.find()) {
+      throw new IOException("No ETag in the answer of the object storage to a copy: " + body);
+    }
+    return unescape(etag.group(1));
   }
 
   /** Assembles the parts, in order. */

@@ -10,8 +10,10 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -63,12 +65,15 @@ public class ObjectStorage {
   }
 
   /**
-   * Uploads {@code content}, of unknown length, to {@code bucket/object} as it is read: content
-   * that fits one part in one put, more as a multipart upload whose parts are sent while the next
-   * ones are read, so reading the source and writing the store overlap. Nothing is left in the
-   * store when reading {@code content} fails; that failure is thrown as it is.
+   * Uploads {@code content} to {@code bucket/object} as it is read, so reading the source and
+   * writing the store overlap: content that fits one part in one put; more, when {@code expected}
+   * (its length as announced, or -1) says how long it will be, in one put of that length; else as a
+   * multipart upload whose parts are sent while the next ones are read. The object is right even
+   * when {@code expected} is not, at the cost of a copy by the store. Nothing is left in the store
+   * when reading {@code content} fails; that failure is thrown as it is.
    */
-  public void upload(String bucket, String object, InputStream content) throws IOException {
+  public Uploaded upload(String bucket, String object, InputStream content, long expected)
+      throws IOException {
     byte[] first = buffer();
     int length;
     try {
@@ -85,7 +90,10 @@ public class ObjectStorage {
       } finally {
         IDLE_BUFFERS.offer(first);
       }
-      return;
+      return new Uploaded(length, false);
+    }
+    if (expected >= first.length) {
+      return new AnnouncedPut(bucket, object, expected).run(content, first);
     }
     String uploadId;
     try {
@@ -94,7 +102,125 @@ public class ObjectStorage {
       IDLE_BUFFERS.offer(first);
       throw unavailable(e);
     }
-    new MultipartUpload(bucket, object, uploadId).run(content, first);
+    return new Uploaded(new MultipartUpload(bucket, object, uploadId).run(content, first), false);
+  }
+
+  /** What {@link #upload} stored: its length, and whether a wrong expected length was mended. */
+  public record Uploaded(long length, boolean mended) {}
+
+  /** Chunks of an announced put: each is sent as it was read, then dropped. */
+  private static final int CHUNK = 64 * 1024;
+
+  /** What fills an announced put whose content ended early: never written to. */
+  private static final byte[] ZEROS = new byte[CHUNK];
+
+  /**
+   * Content beyond its announced length that is kept for {@link AnnouncedPut#mend}: a guessed
+   * length is short by a few bytes at most (a multipart body without its last line break).
+   */
+  private static final int MAX_OVERRUN = 64 * 1024;
+
+  /**
+   * One put of the announced length, sent while the content is read: the store writes the object
+   * once, where a multipart upload makes it assemble the parts again. When the content is not that
+   * long after all, the put is filled up or cut to keep its promise, then mended by the store
+   * itself: a copy of the right bytes replaces the object.
+   */
+  private final class AnnouncedPut {
+    private final String bucket;
+    private final String object;
+    private final long announced;
+
+    AnnouncedPut(String bucket, String object, long announced) {
+      this.bucket = bucket;
+      this.object = object;
+      this.announced = announced;
+    }
+
+    Uploaded run(InputStream content, byte[] first) throws IOException {
+      StreamingBody body = new StreamingBody(16);
+      CompletableFuture<Void> stored = uploads.put(bucket, object, body, announced);
+      ByteArrayOutputStream overrun = new ByteArrayOutputStream();
+      long sent = first.length;
+      try {
+        body.offer(ByteBuffer.wrap(first));
+        while (true) {
+          byte[] chunk = new byte[CHUNK];
+          int n = content.readNBytes(chunk, 0, CHUNK);
+          int fits = (int) Math.min(n, announced - sent);
+          if (fits > 0) {
+            body.offer(ByteBuffer.wrap(chunk, 0, fits));
+            sent += fits;
+          }
+          if (n > fits) {
+            if (overrun.size() + n - fits > MAX_OVERRUN) {
+              throw new IOException("The content is longer than announced");
+            }
+            overrun.write(chunk, fits, n - fits);
+          }
+          if (n < CHUNK) {
+            break;
+          }
+        }
+        long length = sent + overrun.size();
+        for (long filled = sent; filled < announced; filled += CHUNK) {
+          body.offer(ByteBuffer.wrap(ZEROS, 0, (int) Math.min(CHUNK, announced - filled)));
+        }
+        body.complete();
+        await(stored);
+        if (length != announced) {
+          mend(length, overrun.toByteArray());
+        }
+        return new Uploaded(length, length != announced);
+      } catch (IOException | RuntimeException failed) {
+        body.fail(failed);
+        try {
+          stored.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+          // Failed by the line above: nothing was stored.
+        }
+        remove(bucket, object);
+        throw failed;
+      } finally {
+        if (stored.isDone()) {
+          IDLE_BUFFERS.offer(first);
+        }
+      }
+    }
+
+    /** Replaces the object by its first {@code length} bytes, plus the {@code overrun} sent. */
+    private void mend(long length, byte[] overrun) {
+      try {
+        String uploadId = uploads.create(bucket, object);
+        try {
+          long copied = Math.min(length, announced);
+          List<String> etags = new ArrayList<>();
+          etags.add(uploads.copyPart(bucket, object, uploadId, 1, object, 0, copied - 1));
+          if (overrun.length > 0) {
+            etags.add(
+                uploads.uploadPart(bucket, object, uploadId, 2, overrun, overrun.length).join());
+          }
+          uploads.complete(bucket, object, uploadId, etags);
+        } catch (Exception e) {
+          uploads.abort(bucket, object, uploadId);
+          throw e;
+        }
+      } catch (Exception e) {
+        remove(bucket, object);
+        throw unavailable(e);
+      }
+    }
+
+    private void await(CompletableFuture<Void> stored) {
+      try {
+        stored.get();
+      } catch (ExecutionException e) {
+        throw unavailable(e.getCause() instanceof Exception cause ? cause : e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable(e);
+      }
+    }
   }
 
   private static byte[] buffer() {
@@ -120,7 +246,8 @@ public class ObjectStorage {
       this.uploadId = uploadId;
     }
 
-    void run(InputStream content, byte[] first) throws IOException {
+    long run(InputStream content, byte[] first) throws IOException {
+      long total = 0;
       try {
         byte[] buffer = first;
         int length = first.length;
@@ -128,6 +255,7 @@ public class ObjectStorage {
           sending.add(
               new Sending(
                   buffer, uploads.uploadPart(bucket, object, uploadId, number, buffer, length)));
+          total += length;
           if (length < buffer.length) {
             break;
           }
@@ -141,6 +269,7 @@ public class ObjectStorage {
           free.add(awaitOldest());
         }
         complete();
+        return total;
       } catch (IOException | RuntimeException failed) {
         abort();
         throw failed;

@@ -8,21 +8,27 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.messages.Item;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.substra.node.api.auth.AuthenticationTest;
@@ -154,7 +160,7 @@ class DataRegistrationTest {
   void aSampleOverSeveralStoragePartsIsStoredWholeWhateverThePartOrder() throws Exception {
     String manager = dataset("large upload");
     // Random text compresses to some 12 MB: three parts of a streamed upload.
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     StringBuilder large = new StringBuilder();
     for (int i = 0; i < 16 * 1024 * 1024; i++) {
       large.append((char) ('!' + random.nextInt(90)));
@@ -178,6 +184,112 @@ class DataRegistrationTest {
         storage.getObject(
             GetObjectArgs.builder().bucket("substra-datasample").object(sample).build())) {
       assertThat(stored.readAllBytes()).isEqualTo(archive);
+    }
+  }
+
+  /**
+   * A file part announced by the body's length goes to the store in one put of that length; bodies
+   * that end otherwise than most clients end them, or more parts after it, make the guess wrong,
+   * and the sample must still be stored exactly.
+   */
+  @Test
+  void aLargeSampleIsStoredExactlyHoweverTheBodyEnds() throws Exception {
+    String manager = dataset("announced uploads");
+    Random random = new Random(11);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8 * 1024 * 1024; i++) {
+      text.append((char) ('!' + random.nextInt(90)));
+    }
+    String content = text.toString();
+    byte[] archive = Uploaded.zip(Map.of("large.txt", content));
+    byte[] other = Uploaded.zip(Map.of("other.txt", content.substring(1)));
+    assertThat(archive.length).isGreaterThan(6 * 1024 * 1024);
+    String json = "{\"data_manager_keys\": [\"" + manager + "\"]}";
+
+    // As the SDK sends it: the json, then the file, then the closing line with its line break.
+    List<String> keys = uploadRaw(multipart(json, "--\r\n", archive));
+    assertStored(keys.get(0), archive);
+    // No line break after the closing delimiter: the put is two bytes short of the file.
+    keys = uploadRaw(multipart(json, "--", archive));
+    assertStored(keys.get(0), archive);
+    // An epilogue: the put is longer than the file.
+    keys = uploadRaw(multipart(json, "--\r\nan epilogue\r\n", archive));
+    assertStored(keys.get(0), archive);
+    // Two large files: the first is not the last part.
+    keys = uploadRaw(multipart(json, "--\r\n", archive, other));
+    assertStored(keys.get(0), archive);
+    assertStored(keys.get(1), other);
+  }
+
+  @Test
+  void aLargeLastPartThatIsNoArchiveIsRefusedAndStoresNothing() throws Exception {
+    String manager = dataset("announced refusal");
+    Instant start = Instant.now().minusSeconds(1);
+    byte[] noise = new byte[7 * 1024 * 1024];
+    new Random(3).nextBytes(noise);
+
+    user()
+        .contentType("multipart/form-data; boundary=" + RAW_BOUNDARY)
+        .body(multipart("{\"data_manager_keys\": [\"" + manager + "\"]}", "--\r\n", noise))
+        .post("/data_sample/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("zip or tar"));
+
+    for (Result<io.minio.messages.Item> each :
+        storage.listObjects(ListObjectsArgs.builder().bucket("substra-datasample").build())) {
+      Item item = each.get();
+      if (item.size() >= 5 * 1024 * 1024) {
+        assertThat(item.lastModified().toInstant()).as(item.objectName()).isBefore(start);
+      }
+    }
+  }
+
+  private static final String RAW_BOUNDARY = "7MA4YWxkTrZu0gW";
+
+  /** A multipart body written by hand: the json field, the files, then {@code closing}. */
+  private static byte[] multipart(String json, String closing, byte[]... files) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(
+        ("--"
+                + RAW_BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n"
+                + json
+                + "\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < files.length; i++) {
+      body.writeBytes(
+          ("--"
+                  + RAW_BOUNDARY
+                  + "\r\nContent-Disposition: form-data; name=\"s"
+                  + i
+                  + "\"; filename=\"s"
+                  + i
+                  + "\"\r\nContent-Type: application/zip\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+      body.writeBytes(files[i]);
+      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    body.writeBytes(("--" + RAW_BOUNDARY + closing).getBytes(StandardCharsets.UTF_8));
+    return body.toByteArray();
+  }
+
+  private List<String> uploadRaw(byte[] body) {
+    return user()
+        .contentType("multipart/form-data; boundary=" + RAW_BOUNDARY)
+        .body(body)
+        .post("/data_sample/")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("key");
+  }
+
+  private void assertStored(String sample, byte[] expected) throws Exception {
+    try (InputStream stored =
+        storage.getObject(
+            GetObjectArgs.builder().bucket("substra-datasample").object(sample).build())) {
+      assertThat(stored.readAllBytes()).isEqualTo(expected);
     }
   }
 

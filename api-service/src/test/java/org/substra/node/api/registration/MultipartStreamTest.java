@@ -82,6 +82,50 @@ class MultipartStreamTest {
   }
 
   @Test
+  void theLastPartsLengthIsGuessedFromTheBodysLength() throws IOException {
+    String head =
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{}\r\n--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\"path\"; filename=\"path\"\r\n\r\n";
+    byte[] file = new byte[100_000];
+    new Random(7).nextBytes(file);
+    for (String closing : new String[] {"--\r\n", "--"}) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
+      body.writeBytes(file);
+      body.writeBytes(("\r\n--" + BOUNDARY + closing).getBytes(StandardCharsets.ISO_8859_1));
+      byte[] bytes = body.toByteArray();
+
+      for (int bufferSize : new int[] {100, 17_000}) {
+        MultipartStream stream =
+            new MultipartStream(
+                new Trickle(new ByteArrayInputStream(bytes), 7),
+                BOUNDARY,
+                bytes.length,
+                bufferSize);
+        MultipartStream.Part json = stream.next();
+        // Not the last part: the guess is what follows it, more than its content.
+        assertTrue(json.lengthIfLast() > 2);
+        assertEquals("{}", new String(json.content().readAllBytes(), StandardCharsets.UTF_8));
+        MultipartStream.Part path = stream.next();
+        // Right when the body ends with a line break; two bytes short when it does not.
+        assertEquals(
+            closing.endsWith("\r\n") ? file.length : file.length - 2,
+            path.lengthIfLast(),
+            closing + ", buffer of " + bufferSize);
+        assertArrayEquals(file, path.content().readAllBytes());
+        assertNull(stream.next());
+      }
+    }
+    byte[] unknown = body(head, "x\r\n--" + BOUNDARY + "--\r\n");
+    MultipartStream stream = new MultipartStream(new ByteArrayInputStream(unknown), BOUNDARY);
+    stream.next();
+    assertEquals(-1, stream.next().lengthIfLast());
+  }
+
+  @Test
   void preambleEpilogueEmptyPartsAndQuotedNames() throws IOException {
     byte[] body =
         body(
@@ -173,7 +217,7 @@ class MultipartStreamTest {
 
   private static List<Read> readAll(InputStream in, String boundary, int bufferSize)
       throws IOException {
-    MultipartStream stream = new MultipartStream(in, boundary, bufferSize);
+    MultipartStream stream = new MultipartStream(in, boundary, -1, bufferSize);
     List<Read> parts = new ArrayList<>();
     for (MultipartStream.Part part; (part = stream.next()) != null; ) {
       ByteArrayOutputStream content = new ByteArrayOutputStream();
