@@ -3,7 +3,7 @@
 # heap is capped at 64 MiB, against the raw S3 put of the same file to the same store.
 # The first upload of a fresh JVM also pays for class loading and JIT compilation: the same upload is
 # timed again on the warm service, and the heap is read from the GC log.
-# Usage: bench/api-service/upload.sh [MiB (100)]
+# Usage: [ROUNDS=3] bench/api-service/upload.sh [MiB (100)]
 # Needs a running node (./node up): a second api-service, heap-capped, joins it on port 8100.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -40,12 +40,19 @@ done
 
 mib_per_s() { python3 -c "print(f'{$BYTES / 1048576 / $1:.1f}')"; }
 
-start=$(date +%s.%N)
-curl -fsS -o /dev/null -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET" \
-  -T "$WORK/sample.zip" "$S3/substra-datasample/bench-raw-put"
-raw=$(python3 -c "print($(date +%s.%N) - $start)")
-curl -fsS -o /dev/null -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET" \
-  -X DELETE "$S3/substra-datasample/bench-raw-put"
+# Each figure is the median of ROUNDS runs: one run of a 2-core machine varies by a tenth of a second.
+ROUNDS=${ROUNDS:-3}
+median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+raws=()
+for _ in $(seq 1 "$ROUNDS"); do
+  start=$(date +%s.%N)
+  curl -fsS -o /dev/null -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET" \
+    -T "$WORK/sample.zip" "$S3/substra-datasample/bench-raw-put"
+  raws+=("$(python3 -c "print($(date +%s.%N) - $start)")")
+  curl -fsS -o /dev/null -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET" \
+    -X DELETE "$S3/substra-datasample/bench-raw-put"
+done
+raw=$(median "${raws[@]}")
 
 TOKEN=$(curl -fsS -X POST -d "username=$USERNAME" --data-urlencode "password=$PASSWORD" \
   "http://localhost:$PORT/api-token-auth/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
@@ -56,20 +63,23 @@ DATASET=$(curl -fsS -H "$AUTH" -F 'json={"name": "upload bench", "permissions": 
   -F "data_opener=@$WORK/opener.py" -F "description=@$WORK/description.md" \
   "http://localhost:$PORT/data_manager/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
-start=$(date +%s.%N)
-curl -fsS -o "$WORK/answer.json" -H "$AUTH" -F "json={\"data_manager_keys\": [\"$DATASET\"]}" \
-  -F "path=@$WORK/sample.zip" "http://localhost:$PORT/data_sample/"
-api=$(python3 -c "print($(date +%s.%N) - $start)")
-start=$(date +%s.%N)
-curl -fsS -o "$WORK/answer.json" -H "$AUTH" -F "json={\"data_manager_keys\": [\"$DATASET\"]}" \
-  -F "path=@$WORK/sample.zip" "http://localhost:$PORT/data_sample/"
-warm=$(python3 -c "print($(date +%s.%N) - $start)")
+post() {
+  local start
+  start=$(date +%s.%N)
+  curl -fsS -o "$WORK/answer.json" -H "$AUTH" -F "json={\"data_manager_keys\": [\"$DATASET\"]}" \
+    -F "path=@$WORK/sample.zip" "http://localhost:$PORT/data_sample/"
+  python3 -c "print($(date +%s.%N) - $start)"
+}
+api=$(post)
+warms=()
+for _ in $(seq 1 "$ROUNDS"); do warms+=("$(post)"); done
+warm=$(median "${warms[@]}")
 
 echo "data sample of $SIZE_MIB MiB ($BYTES bytes), api-service heap capped at 64 MiB (-Xmx64m)"
-echo "  raw S3 put          $(printf '%.2f' "$raw") s   $(mib_per_s "$raw") MiB/s"
+echo "  raw S3 put          $(printf '%.2f' "$raw") s   $(mib_per_s "$raw") MiB/s  (median of $ROUNDS: ${raws[*]})"
 echo "  POST /data_sample/  $(printf '%.2f' "$api") s   $(mib_per_s "$api") MiB/s  (upload, checksum, store, register, visible)"
 python3 -c "print(f'  ratio               {$raw / $api * 100:.0f} % of the raw put speed (target >= 70 %)')"
-echo "  again, warm JVM     $(printf '%.2f' "$warm") s   $(mib_per_s "$warm") MiB/s  ($(python3 -c "print(f'{$raw / $warm * 100:.0f}')") % of the raw put speed)"
+echo "  again, warm JVM     $(printf '%.2f' "$warm") s   $(mib_per_s "$warm") MiB/s  ($(python3 -c "print(f'{$raw / $warm * 100:.0f}')") % of the raw put speed; median of $ROUNDS: ${warms[*]})"
 python3 - "$WORK/gc.log" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
