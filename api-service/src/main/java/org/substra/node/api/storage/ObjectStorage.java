@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -174,12 +175,16 @@ public class ObjectStorage {
         return new Uploaded(length, length != announced);
       } catch (IOException | RuntimeException failed) {
         body.fail(failed);
+        Throwable storeFailure = failed;
         try {
           stored.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
-          // Failed by the line above: nothing was stored.
+        } catch (CompletionException | CancellationException e) {
+          storeFailure = e.getCause() != null ? e.getCause() : e;
         }
         remove(bucket, object);
+        if (failed instanceof StreamingBody.Stopped) {
+          throw unavailable(storeFailure instanceof Exception e ? e : failed);
+        }
         throw failed;
       } finally {
         if (stored.isDone()) {
@@ -305,7 +310,7 @@ public class ObjectStorage {
       for (Sending each : sending) {
         try {
           each.etag().join();
-        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+        } catch (CompletionException | CancellationException ignored) {
           // Aborted below anyway.
         }
       }

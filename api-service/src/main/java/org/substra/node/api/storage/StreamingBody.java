@@ -54,7 +54,7 @@ final class StreamingBody implements Flow.Publisher<ByteBuffer> {
         }
       }
       if (cancelled) {
-        throw new IOException("The object storage stopped receiving the upload");
+        throw new Stopped();
       }
       queue.add(chunk);
     }
@@ -144,6 +144,13 @@ final class StreamingBody implements Flow.Publisher<ByteBuffer> {
         queue.clear();
         StreamingBody.this.notifyAll();
       }
+    }
+  }
+
+  /** The client stopped sending the body: the store refused or failed it, not the writer. */
+  static final class Stopped extends IOException {
+    Stopped() {
+      super("The object storage stopped receiving the upload");
     }
   }
 
