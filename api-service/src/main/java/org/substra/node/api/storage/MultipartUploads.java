@@ -73,14 +73,7 @@ class MultipartUploads {
 
   /** Puts a whole object in one request. */
   void put(String bucket, String object, byte[] content, int length) throws IOException {
-    send(
-        request(
-            "PUT",
-            bucket,
-            object,
-            "",
-            Map.of("content-type", OCTET_STREAM),
-            wrapping(content, length)));
+    send(putRequest(bucket, object, wrapping(content, length)));
   }
 
   /**
@@ -88,15 +81,14 @@ class MultipartUploads {
    * the store has it. A body that fails or falls short stores nothing.
    */
   CompletableFuture<Void> put(String bucket, String object, StreamingBody body, long length) {
-    HttpRequest request =
-        request(
-            "PUT",
-            bucket,
-            object,
-            "",
-            Map.of("content-type", OCTET_STREAM),
-            BodyPublishers.fromPublisher(body, length));
-    return http.sendAsync(request, BodyHandlers.ofString()).thenAccept(MultipartUploads::check);
+    return http.sendAsync(
+            putRequest(bucket, object, BodyPublishers.fromPublisher(body, length)),
+            BodyHandlers.ofString())
+        .thenAccept(MultipartUploads::check);
+  }
+
+  private HttpRequest putRequest(String bucket, String object, BodyPublisher body) {
+    return request("PUT", bucket, object, "", Map.of("content-type", OCTET_STREAM), body);
   }
 
   /** Starts a multipart upload, answering its id. */

@@ -160,12 +160,7 @@ class DataRegistrationTest {
   void aSampleOverSeveralStoragePartsIsStoredWholeWhateverThePartOrder() throws Exception {
     String manager = dataset("large upload");
     // Random text compresses to some 12 MB: three parts of a streamed upload.
-    Random random = new Random(7);
-    StringBuilder large = new StringBuilder();
-    for (int i = 0; i < 16 * 1024 * 1024; i++) {
-      large.append((char) ('!' + random.nextInt(90)));
-    }
-    String content = large.toString();
+    String content = randomText(7, 16 * 1024 * 1024);
     byte[] archive = Uploaded.zip(Map.of("large.txt", content, "small.txt", "s\n"));
     assertThat(archive.length).isGreaterThan(10 * 1024 * 1024);
 
@@ -180,11 +175,17 @@ class DataRegistrationTest {
             .extract()
             .path("[0].key");
 
-    try (InputStream stored =
-        storage.getObject(
-            GetObjectArgs.builder().bucket("substra-datasample").object(sample).build())) {
-      assertThat(stored.readAllBytes()).isEqualTo(archive);
+    assertStored(sample, archive);
+  }
+
+  /** Printable characters that compress to some three quarters of their length. */
+  private static String randomText(long seed, int length) {
+    Random random = new Random(seed);
+    StringBuilder text = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      text.append((char) ('!' + random.nextInt(90)));
     }
+    return text.toString();
   }
 
   /**
@@ -195,12 +196,7 @@ class DataRegistrationTest {
   @Test
   void aLargeSampleIsStoredExactlyHoweverTheBodyEnds() throws Exception {
     String manager = dataset("announced uploads");
-    Random random = new Random(11);
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 8 * 1024 * 1024; i++) {
-      text.append((char) ('!' + random.nextInt(90)));
-    }
-    String content = text.toString();
+    String content = randomText(11, 8 * 1024 * 1024);
     byte[] archive = Uploaded.zip(Map.of("large.txt", content));
     byte[] other = Uploaded.zip(Map.of("other.txt", content.substring(1)));
     assertThat(archive.length).isGreaterThan(6 * 1024 * 1024);
