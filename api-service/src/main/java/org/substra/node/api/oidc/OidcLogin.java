@@ -210,7 +210,8 @@ public class OidcLogin {
 
   private URI destination(String next) {
     if (next != null) {
-      return URI.create(next);
+      // A path is this API's: resolved against api.host, not the address a proxy forwarded to.
+      return URI.create(next.startsWith("/") ? IdToken.trimSlash(config.host()) + next : next);
     }
     return URI.create(
         config.oidc().loginRedirectUrl().orElseGet(() -> IdToken.trimSlash(config.host()) + "/"));

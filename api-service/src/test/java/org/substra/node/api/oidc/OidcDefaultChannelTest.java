@@ -63,7 +63,12 @@ class OidcDefaultChannelTest {
         .body("channel", equalTo("mychannel"))
         .body("user_role", equalTo("USER"))
         .body("auth.oidc.name", equalTo(OidcProviderStandIn.current().issuer()));
-    OidcBrowser.as(login).get("/function/").then().statusCode(200);
+    // A user of the channel: sees its users (a user awaiting approval gets 403 there).
+    OidcBrowser.as(login)
+        .get("/users/")
+        .then()
+        .statusCode(200)
+        .body("results.username", org.hamcrest.Matchers.hasItems("test-admin", username));
     OidcBrowser.as(login)
         .get("/users/" + username + "/")
         .then()

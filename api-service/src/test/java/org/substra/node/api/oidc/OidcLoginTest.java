@@ -194,6 +194,21 @@ class OidcLoginTest {
   }
 
   @Test
+  void anUnreachableProviderIsABadGatewayAndCreatesNobody() {
+    long users = userCount();
+    OidcProviderStandIn.current().tokenEndpointDown(true);
+    try {
+      OidcBrowser.login(OidcBrowser.unique("sub"), OidcBrowser.unique("o") + "@example.com", null)
+          .then()
+          .statusCode(502)
+          .body("detail", equalTo("The OIDC provider could not be reached (token endpoint)."));
+    } finally {
+      OidcProviderStandIn.current().tokenEndpointDown(false);
+    }
+    assertThat(userCount()).isEqualTo(users);
+  }
+
+  @Test
   void aLapsedLoginIsRefusedWithoutRefreshToken() {
     String local = OidcBrowser.unique("lapsed");
     Response login = OidcBrowser.login(OidcBrowser.unique("sub"), local + "@example.com", null);

@@ -56,6 +56,7 @@ public final class OidcProviderStandIn implements AutoCloseable {
   private final AtomicInteger refreshes = new AtomicInteger();
   private volatile boolean forgeNextIdToken;
   private volatile boolean refuseRefresh;
+  private volatile boolean tokenEndpointDown;
 
   private OidcProviderStandIn() throws IOException, GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -145,6 +146,11 @@ public final class OidcProviderStandIn implements AutoCloseable {
     refuseRefresh = refuse;
   }
 
+  /** Whether the token endpoint drops its connections without an answer (a provider outage). */
+  public void tokenEndpointDown(boolean down) {
+    tokenEndpointDown = down;
+  }
+
   /** How many refresh tokens were redeemed. */
   public int refreshes() {
     return refreshes.get();
@@ -188,6 +194,10 @@ public final class OidcProviderStandIn implements AutoCloseable {
   }
 
   private void token(HttpExchange exchange) throws IOException {
+    if (tokenEndpointDown) {
+      exchange.close();
+      return;
+    }
     Map<String, String> form =
         form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     if (!clientAuthenticated(exchange, form)) {
