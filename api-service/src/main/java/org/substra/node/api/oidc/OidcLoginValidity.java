@@ -42,9 +42,7 @@ public class OidcLoginValidity {
         .identityOf(user.id())
         .chain(
             identity -> {
-              if (identity == null
-                  || !now.isAfter(
-                      identity.lastLoginAt.plus(config.users().loginValidityDuration()))) {
+              if (identity == null || !lapsed(identity, now)) {
                 return Uni.createFrom().item(user);
               }
               if (!config.users().useRefreshToken() || identity.refreshToken == null) {
@@ -54,22 +52,42 @@ public class OidcLoginValidity {
                   .endpoints()
                   .chain(endpoints -> provider.refresh(endpoints, identity.refreshToken))
                   .onFailure(ApiException.class)
-                  .transform(
+                  .recoverWithItem(
                       failure -> {
                         LOG.warnf(
                             "could not extend the OIDC login of %s: %s",
                             user.username(), failure.getMessage());
-                        return expired();
+                        return null;
                       })
                   .chain(
-                      tokens -> {
-                        if (tokens == null) {
-                          throw expired();
-                        }
-                        return users.extend(user.id(), now, tokens.refreshToken());
-                      })
-                  .replaceWith(user);
+                      tokens ->
+                          tokens != null
+                              ? users
+                                  .extend(user.id(), now, tokens.refreshToken())
+                                  .replaceWith(user)
+                              : extendedMeanwhile(user, now));
             });
+  }
+
+  /**
+   * The user when another request (here or on another replica) has just redeemed the same refresh
+   * token: providers that rotate refresh tokens refuse the second use, which must not log out a
+   * frontend that sent a few requests at once.
+   */
+  private Uni<AuthenticatedUser> extendedMeanwhile(AuthenticatedUser user, OffsetDateTime now) {
+    return users
+        .identityOf(user.id())
+        .map(
+            identity -> {
+              if (identity == null || lapsed(identity, now)) {
+                throw expired();
+              }
+              return user;
+            });
+  }
+
+  private boolean lapsed(OidcIdentity identity, OffsetDateTime now) {
+    return now.isAfter(identity.lastLoginAt.plus(config.users().loginValidityDuration()));
   }
 
   private static ApiException expired() {
