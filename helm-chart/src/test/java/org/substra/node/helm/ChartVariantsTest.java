@@ -113,6 +113,56 @@ class ChartVariantsTest {
   }
 
   @Test
+  void oidcValuesReachApiServiceOneToOne() {
+    Map<String, Object> api = Chart.render().workload("api");
+    assertThat(Manifests.envEntry(api, "API_OIDC_ENABLED")).isEmpty();
+
+    Map<String, Object> values = Chart.defaultValues();
+    values = ValuesDoc.with(values, "oidc.enabled", true);
+    values = ValuesDoc.with(values, "oidc.clientSecretName", "oidc-client");
+    values = ValuesDoc.with(values, "oidc.provider.url", "https://id.example.org/realms/substra");
+    values = ValuesDoc.with(values, "oidc.provider.displayName", "Example ID");
+    values = ValuesDoc.with(values, "oidc.provider.endpoints.jwks", "https://keys.example.org/");
+    values = ValuesDoc.with(values, "oidc.signAlgo", "HS256");
+    values = ValuesDoc.with(values, "oidc.users.appendDomain", true);
+    values = ValuesDoc.with(values, "oidc.users.channel", "mychannel");
+    values = ValuesDoc.with(values, "oidc.users.loginValidityDuration", 600);
+    values = ValuesDoc.with(values, "oidc.users.useRefreshToken", true);
+    api = Chart.render(values).workload("api");
+
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("API_OIDC_ENABLED", "true");
+    expected.put("API_OIDC_PROVIDER_URL", "https://id.example.org/realms/substra");
+    expected.put("API_OIDC_DISPLAY_NAME", "Example ID");
+    expected.put("API_OIDC_ENDPOINTS_JWKS", "https://keys.example.org/");
+    expected.put("API_OIDC_SIGN_ALGO", "HS256");
+    expected.put("API_OIDC_USERS_APPEND_DOMAIN", "true");
+    expected.put("API_OIDC_USERS_DEFAULT_CHANNEL", "mychannel");
+    expected.put("API_OIDC_USERS_LOGIN_VALIDITY_DURATION", "600s");
+    expected.put("API_OIDC_USERS_USE_REFRESH_TOKEN", "true");
+    for (Map.Entry<String, String> env : expected.entrySet()) {
+      assertThat(Manifests.env(api, env.getKey())).as(env.getKey()).contains(env.getValue());
+    }
+    // Endpoints left to discovery are not set at all.
+    assertThat(Manifests.envEntry(api, "API_OIDC_ENDPOINTS_TOKEN")).isEmpty();
+    assertThat(Manifests.envEntry(api, "API_OIDC_CLIENT_ID").orElseThrow())
+        .extracting(e -> Manifests.get(e, "valueFrom.secretKeyRef"))
+        .isEqualTo(Map.of("name", "oidc-client", "key", "OIDC_RP_CLIENT_ID"));
+    assertThat(Manifests.envEntry(api, "API_OIDC_CLIENT_SECRET").orElseThrow())
+        .extracting(e -> Manifests.get(e, "valueFrom.secretKeyRef"))
+        .isEqualTo(Map.of("name", "oidc-client", "key", "OIDC_RP_CLIENT_SECRET", "optional", true));
+
+    // Approval required: new users get no channel, whatever oidc.users.channel says.
+    Map<String, Object> approval =
+        Chart.render(ValuesDoc.with(values, "oidc.users.requireApproval", true)).workload("api");
+    assertThat(Manifests.envEntry(approval, "API_OIDC_USERS_DEFAULT_CHANNEL")).isEmpty();
+
+    Map<String, Object> withoutSecret = ValuesDoc.with(values, "oidc.clientSecretName", null);
+    assertThatThrownBy(() -> Chart.render(withoutSecret))
+        .hasMessageContaining("oidc.clientSecretName");
+  }
+
+  @Test
   void exampleImagesFileGivesEachServiceItsOwnImage() {
     Path example = Chart.DIR.resolve("examples/images.yaml");
     assertThat(Chart.lint(example).isFailed()).isFalse();

@@ -91,6 +91,13 @@ final class Manifests {
         .findFirst();
   }
 
+  /** An environment variable of a workload's main container, whatever its source. */
+  static Optional<Map<String, Object>> envEntry(Map<String, Object> workload, String name) {
+    return list(container(workload), "env").stream()
+        .filter(e -> name.equals(e.get("name")))
+        .findFirst();
+  }
+
   /** A ConfigMap's data. */
   Map<String, Object> configMapData(String suffix) {
     return map(get("ConfigMap", Chart.FULLNAME + "-" + suffix), "data");

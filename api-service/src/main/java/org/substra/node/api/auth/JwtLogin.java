@@ -125,7 +125,8 @@ public class JwtLogin {
     return users.findById(id);
   }
 
-  private Issued issue(long userId) {
+  /** A new pair for a user who proved who they are some other way (an OIDC login). */
+  public Issued issue(long userId) {
     Instant now = Instant.now();
     Instant accessExpires = now.plus(config.jwt().accessLifetime());
     Instant refreshExpires = now.plus(config.jwt().refreshLifetime());

@@ -10,37 +10,29 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
-import java.time.Instant;
-import java.util.Date;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
 
 /**
  * {@code /me/login/}, {@code /me/refresh/}, {@code /me/logout/}: the web frontend's JWT cookie
- * login (REST spec §2.6). The access token is split so that the frontend's script can read who is
- * logged in (the {@code header.payload} cookie) but never the whole token: its {@code signature}
- * and the refresh token stay in httpOnly cookies.
+ * login (REST spec §2.6), its cookies as {@link JwtCookies} makes them.
  */
 @Path("/me/")
 @Produces(MediaType.APPLICATION_JSON)
 public class JwtLoginResource {
 
-  static final String HEADER_PAYLOAD = "header.payload";
-  static final String SIGNATURE = "signature";
-  static final String REFRESH = "refresh";
+  static final String REFRESH = JwtCookies.REFRESH;
 
   private final JwtLogin jwt;
   private final LoginThrottle throttle;
-  private final ApiConfig config;
+  private final JwtCookies cookies;
 
-  JwtLoginResource(JwtLogin jwt, LoginThrottle throttle, ApiConfig config) {
+  JwtLoginResource(JwtLogin jwt, LoginThrottle throttle, JwtCookies cookies) {
     this.jwt = jwt;
     this.throttle = throttle;
-    this.config = config;
+    this.cookies = cookies;
   }
 
   @POST
@@ -91,44 +83,13 @@ public class JwtLoginResource {
     return blacklisted.map(
         done ->
             RestResponse.ResponseBuilder.<Map<String, Object>>ok(Map.of())
-                .cookie(
-                    expired(HEADER_PAYLOAD, false),
-                    expired(SIGNATURE, true),
-                    expired(REFRESH, true))
+                .cookie(cookies.expired())
                 .build());
   }
 
   private RestResponse<Map<String, Object>> withCookies(JwtLogin.Issued issued) {
-    int dot = issued.access().lastIndexOf('.');
     return RestResponse.ResponseBuilder.ok(issued.accessClaims())
-        .cookie(
-            cookie(
-                HEADER_PAYLOAD, issued.access().substring(0, dot), issued.accessExpires(), false),
-            cookie(SIGNATURE, issued.access().substring(dot + 1), issued.accessExpires(), true),
-            cookie(REFRESH, issued.refresh(), issued.refreshExpires(), true))
+        .cookie(cookies.of(issued))
         .build();
-  }
-
-  private NewCookie cookie(String name, String value, Instant expires, boolean httpOnly) {
-    long maxAge = Math.max(0, expires.getEpochSecond() - Instant.now().getEpochSecond());
-    return base(name, value, httpOnly)
-        .maxAge((int) Math.min(Integer.MAX_VALUE, maxAge))
-        .expiry(Date.from(expires))
-        .build();
-  }
-
-  private NewCookie expired(String name, boolean httpOnly) {
-    return base(name, "", httpOnly).maxAge(0).expiry(Date.from(Instant.EPOCH)).build();
-  }
-
-  private NewCookie.Builder base(String name, String value, boolean httpOnly) {
-    return new NewCookie.Builder(name)
-        .value(value)
-        .path("/")
-        .domain(config.commonHostDomain().orElse(null))
-        .secure(config.jwt().secureCookies())
-        .httpOnly(httpOnly)
-        // Lax: a cross-site page cannot make the browser POST the refresh cookie.
-        .sameSite(NewCookie.SameSite.LAX);
   }
 }

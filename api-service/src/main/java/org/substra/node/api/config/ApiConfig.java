@@ -3,6 +3,7 @@ package org.substra.node.api.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +52,8 @@ public interface ApiConfig {
   boolean builderEnabled();
 
   FirstUser firstUser();
+
+  Oidc oidc();
 
   /** One channel's settings. */
   interface Channel {
@@ -154,5 +157,118 @@ public interface ApiConfig {
     /** Whether a restart with another password changes the stored one. */
     @WithDefault("true")
     boolean updatePassword();
+  }
+
+  /**
+   * Login through an OpenID Connect provider for the web frontend (REST spec §2.7, Substra's OIDC_*
+   * settings): authorization code flow with PKCE, users created on their first login.
+   */
+  interface Oidc {
+
+    /** Whether {@code /oidc/authenticate/} and {@code /oidc/callback/} exist (OIDC_ENABLED). */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * The provider's issuer URL (OIDC_OP_URL); its endpoints are read from {@code
+     * <url>/.well-known/openid-configuration} at first use, unless all are set in {@link
+     * #endpoints()}. The id tokens' {@code iss} must be the discovered issuer (or this URL when
+     * nothing was discovered).
+     */
+    Optional<URI> providerUrl();
+
+    /** The provider's name on the frontend's login button ({@code /info/}); the URL by default. */
+    Optional<String> displayName();
+
+    /** Endpoints that override (or replace) the discovered ones. */
+    Endpoints endpoints();
+
+    /** This node's client id at the provider (OIDC_RP_CLIENT_ID); required when enabled. */
+    Optional<String> clientId();
+
+    /** This node's client secret (OIDC_RP_CLIENT_SECRET); also the HS256 key of id tokens. */
+    Optional<String> clientSecret();
+
+    /**
+     * How the provider signs id tokens (OIDC_RP_SIGN_ALGO): {@code RS256} (RS384, RS512) checked
+     * against the provider's JWKS, or {@code HS256} (HS384, HS512) with the client secret. Tokens
+     * signed otherwise are refused.
+     */
+    @WithDefault("RS256")
+    String signAlgo();
+
+    /**
+     * How the client authenticates at the token endpoint: {@code client_secret_post} (the
+     * reference's mozilla-django-oidc default) or {@code client_secret_basic}.
+     */
+    @WithDefault("client_secret_post")
+    String tokenAuthMethod();
+
+    /** The scopes asked for; the email identifies the user. */
+    @WithDefault("openid email")
+    String scopes();
+
+    /**
+     * Where a login ends when it named no acceptable {@code next}: the web frontend. {@code
+     * api.host}'s root when unset.
+     */
+    Optional<String> loginRedirectUrl();
+
+    /** How long a started login may take at the provider (the signed flow cookie's lifetime). */
+    @WithDefault("10m")
+    Duration flowLifetime();
+
+    /** Timeout of each call to the provider; past it the login answers 504. */
+    @WithDefault("10s")
+    Duration providerTimeout();
+
+    Users users();
+
+    /** Provider endpoints; each one set here wins over discovery. */
+    interface Endpoints {
+
+      /** Where the browser is sent to log in (OIDC_OP_AUTHORIZATION_ENDPOINT). */
+      Optional<URI> authorization();
+
+      /** Where codes and refresh tokens are exchanged (OIDC_OP_TOKEN_ENDPOINT). */
+      Optional<URI> token();
+
+      /** Where the user's email is read with the access token (OIDC_OP_USER_ENDPOINT). */
+      Optional<URI> userinfo();
+
+      /** The provider's public keys for RS256 (OIDC_OP_JWKS_ENDPOINT). */
+      Optional<URI> jwks();
+    }
+
+    /** The users OIDC logins create (Substra's OIDC_USERS_*). */
+    interface Users {
+
+      /**
+       * Whether the username keeps the email's domain: {@code jane.doe@example.com} becomes {@code
+       * jane.doe_example.com} instead of {@code jane.doe} (OIDC_USERS_APPEND_DOMAIN).
+       */
+      @WithDefault("false")
+      boolean appendDomain();
+
+      /**
+       * The channel new users join, with role USER (OIDC_USERS_DEFAULT_CHANNEL); when unset they
+       * have none and wait for an admin's approval ({@code /users-awaiting-approval/}).
+       */
+      Optional<String> defaultChannel();
+
+      /**
+       * How long a login at the provider is trusted (OIDC_USERS_LOGIN_VALIDITY_DURATION): past it,
+       * the user's requests are refused (403) until the provider confirms the user again.
+       */
+      @WithDefault("3600s")
+      Duration loginValidityDuration();
+
+      /**
+       * Whether the provider's refresh token is kept and used to extend a lapsed login without the
+       * user noticing (OIDC_USERS_USE_REFRESH_TOKEN); without it the user logs in again.
+       */
+      @WithDefault("false")
+      boolean useRefreshToken();
+    }
   }
 }

@@ -27,7 +27,7 @@ public class InfoService {
     info.put("organization_name", config.organizationName());
     if (user == null || user.channel() == null) {
       info.put("config", Map.of());
-      info.put("auth", Map.of());
+      info.put("auth", auth());
       if (user != null) {
         info.put("user", user.username());
       }
@@ -36,7 +36,7 @@ public class InfoService {
     ApiConfig.Channel channel = config.channels().get(user.channel());
     info.put(
         "config", Map.of("model_export_enabled", channel != null && channel.modelExportEnabled()));
-    info.put("auth", Map.of());
+    info.put("auth", auth());
     info.put("channel", user.channel());
     info.put("version", config.version());
     return orchestrator
@@ -48,5 +48,20 @@ public class InfoService {
               info.put("user_role", user.role());
               return info;
             });
+  }
+
+  /** How the web frontend may log in besides username and password: OIDC when enabled (§2.7). */
+  private Map<String, Object> auth() {
+    ApiConfig.Oidc oidc = config.oidc();
+    if (!oidc.enabled()) {
+      return Map.of();
+    }
+    String name =
+        oidc.displayName().orElseGet(() -> oidc.providerUrl().map(Object::toString).orElse("OIDC"));
+    String host = config.host().endsWith("/") ? config.host() : config.host() + "/";
+    Map<String, Object> provider = new LinkedHashMap<>();
+    provider.put("name", name);
+    provider.put("login_url", host + "oidc/authenticate/");
+    return Map.of("oidc", provider);
   }
 }

@@ -30,6 +30,10 @@ public class User {
   @Column(length = 100)
   public String channel;
 
+  /** Created by an OIDC login: no usable password, identified by its provider. */
+  @Column(name = "is_external_user", nullable = false)
+  public boolean externalUser;
+
   @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
   public OffsetDateTime createdAt;
 }

@@ -241,7 +241,7 @@ public class UserAdministration {
   private static Map<String, Object> awaitingView(User user) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("username", user.username);
-    view.put("is_external_user", false);
+    view.put("is_external_user", user.externalUser);
     return view;
   }
 
@@ -250,7 +250,7 @@ public class UserAdministration {
     view.put("username", user.username);
     view.put("channel", user.channel);
     view.put("role", user.role);
-    view.put("is_external_user", false);
+    view.put("is_external_user", user.externalUser);
     return view;
   }
 }
