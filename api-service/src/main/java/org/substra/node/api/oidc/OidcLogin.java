@@ -3,6 +3,7 @@ package org.substra.node.api.oidc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.hibernate.JDBCException;
 import org.substra.node.api.auth.JwtCookies;
 import org.substra.node.api.auth.JwtLogin;
 import org.substra.node.api.config.ApiConfig;
@@ -116,13 +118,32 @@ public class OidcLogin {
                         tokens ->
                             verified(endpoints, tokens.idToken(), pending.nonce())
                                 .chain(claims -> identity(endpoints, tokens, claims))))
-        .chain(who -> users.recordLogin(who, now()))
+        .chain(
+            who ->
+                users
+                    .recordLogin(who, now())
+                    // Two first logins of one person at once: the second finds the first's user.
+                    .onFailure(OidcLogin::isUniqueViolation)
+                    .recoverWithUni(() -> users.recordLogin(who, now())))
         .map(
             userId -> {
               List<NewCookie> set = new ArrayList<>(List.of(cookies.of(jwt.issue(userId))));
               set.add(flow.cleared());
               return new Redirect(destination(pending.next()), set);
             });
+  }
+
+  static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String state =
+          cause instanceof JDBCException jdbc
+              ? jdbc.getSQLState()
+              : cause instanceof PgException pg ? pg.getSqlState() : null;
+      if ("23505".equals(state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Uni<Map<String, Object>> verified(

@@ -14,8 +14,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.substra.node.api.auth.AuthenticationTest;
 import org.substra.node.api.testing.OidcBrowser;
@@ -98,6 +103,40 @@ class OidcLoginTest {
     OidcBrowser.as(again).get("/info/").then().statusCode(200).body("user", equalTo(local));
     assertThat(userCount()).isEqualTo(users);
     assertThat(identity(local).getString("email")).isEqualTo("samuel@other.example");
+  }
+
+  @Test
+  void firstLoginsOfOnePersonAtOnceEndInOneUser() throws Exception {
+    String subject = OidcBrowser.unique("twice");
+    String local = OidcBrowser.unique("tw");
+    List<OidcBrowser.Started> logins = new ArrayList<>();
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      OidcBrowser.Started started = OidcBrowser.start(null);
+      logins.add(started);
+      codes.add(
+          OidcProviderStandIn.current()
+              .authorize(started.location(), subject, local + "@example.com"));
+    }
+    long users = userCount();
+
+    ExecutorService browsers = Executors.newFixedThreadPool(logins.size());
+    try {
+      List<Future<Response>> callbacks = new ArrayList<>();
+      for (int i = 0; i < logins.size(); i++) {
+        OidcBrowser.Started started = logins.get(i);
+        String code = codes.get(i);
+        callbacks.add(browsers.submit(() -> started.callback(code)));
+      }
+      for (Future<Response> callback : callbacks) {
+        Response login = callback.get(30, TimeUnit.SECONDS);
+        login.then().statusCode(302);
+        OidcBrowser.as(login).get("/info/").then().statusCode(200).body("user", equalTo(local));
+      }
+    } finally {
+      browsers.shutdownNow();
+    }
+    assertThat(userCount()).isEqualTo(users + 1);
   }
 
   @Test
