@@ -32,7 +32,6 @@ import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
-import org.substra.node.compute.registry.RegistryStandIn;
 import org.substra.node.compute.staging.TaskWorkspace;
 import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.compute.work.PlanTeardown;
@@ -42,6 +41,7 @@ import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.Model;
+import org.substra.node.testing.RegistryStandIn;
 
 /**
  * Build then run through the executor interface, against the fabric8 mock API server and a registry
