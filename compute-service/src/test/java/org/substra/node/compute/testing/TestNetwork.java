@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.awaitility.Awaitility;
 import org.substra.node.compute.staging.Checksums;
 import org.substra.node.orchestrator.protocol.*;
 import org.substra.node.testing.LocalInfrastructure;
@@ -174,6 +176,31 @@ public final class TestNetwork implements AutoCloseable {
     return key;
   }
 
+  /**
+   * A function of this organization, built through a build message on {@code queues} (as
+   * event-service sends it); returns once the orchestrator has it READY.
+   */
+  public String builtFunction(
+      WorkQueues queues,
+      String name,
+      Map<String, FunctionInput> inputs,
+      Map<String, FunctionOutput> outputs)
+      throws Exception {
+    String key = function(name, functionArchive(name), inputs, outputs);
+    queues.build(CHANNEL, key, ORG1);
+    Awaitility.await("function " + name + " ready")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
+    return key;
+  }
+
+  /** A built function reading a data manager's opener and samples, writing a model. */
+  public String builtFunction(WorkQueues queues, String name) throws Exception {
+    return builtFunction(
+        queues, name, dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+  }
+
   public static Map<String, FunctionInput> dataInputs() {
     Map<String, FunctionInput> inputs = new LinkedHashMap<>();
     inputs.put("opener", input(AssetKind.ASSET_DATA_MANAGER, false, false));
@@ -270,11 +297,32 @@ public final class TestNetwork implements AutoCloseable {
     return task;
   }
 
+  /** A task reading the opener of {@code dataManager} and one of its samples, writing a model. */
+  public static NewComputeTask.Builder modelTask(
+      String plan, String function, String dataManager, String sample) {
+    return task(plan, function, "model")
+        .addInputs(asset("opener", dataManager))
+        .addInputs(asset("datasamples", sample));
+  }
+
   /** Marks an output of {@code task} transient: dropped once its consumers have ended. */
   public static NewComputeTask.Builder transientOutput(NewComputeTask.Builder task, String output) {
     return task.putOutputs(
         output,
         NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).setTransient(true).build());
+  }
+
+  /**
+   * A new plan named {@code name} of one task of {@code function}, registered: it reads the opener
+   * of a new data manager and one sample holding {@code value}, and outputs a model.
+   */
+  public NewComputeTask.Builder oneTaskPlan(String name, String function, String value)
+      throws Exception {
+    String dataManager = dataManager();
+    String sample = dataSample(dataManager, value, null);
+    NewComputeTask.Builder task = modelTask(plan(name), function, dataManager, sample);
+    register(task);
+    return task;
   }
 
   public void register(NewComputeTask.Builder... tasks) {

@@ -290,6 +290,34 @@ public final class Orchestrator implements AutoCloseable {
             "performance", NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).build());
   }
 
+  /** A plan, a train function and a data manager with its samples, all of one organization. */
+  public record TrainPlan(
+      String organization, String train, String manager, List<String> samples, String plan) {}
+
+  /**
+   * A new plan of {@code organization} whose train function is built, on {@code samples} samples.
+   */
+  public TrainPlan trainPlan(String organization, String name, int samples) {
+    String train = trainFunction(organization);
+    build(organization, train, "train");
+    String manager = dataManager(organization);
+    return new TrainPlan(
+        organization,
+        train,
+        manager,
+        dataSamples(organization, manager, samples),
+        plan(organization, name));
+  }
+
+  /** Registers a train task of {@code plan} on all its samples, fed by {@code parents}; its key. */
+  public String registerTrainTask(TrainPlan plan, String... parents) {
+    return register(
+            plan.organization(),
+            trainTask(plan.plan(), plan.train(), plan.manager(), plan.samples(), parents))
+        .get(0)
+        .getKey();
+  }
+
   public List<ComputeTask> register(String organization, NewComputeTask.Builder... tasks) {
     RegisterTasksParam.Builder batch = RegisterTasksParam.newBuilder();
     for (NewComputeTask.Builder task : tasks) {
