@@ -2,11 +2,7 @@ package org.substra.node.compute.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -29,7 +25,9 @@ import java.util.zip.ZipOutputStream;
 import org.awaitility.Awaitility;
 import org.substra.node.compute.staging.Checksums;
 import org.substra.node.orchestrator.protocol.*;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * What api-service and a data scientist do before compute-service has work: files in object storage
@@ -55,7 +53,8 @@ public final class TestNetwork implements AutoCloseable {
             .credentials(LocalInfrastructure.S3_ACCESS_KEY, LocalInfrastructure.S3_SECRET_KEY)
             .region("us-east-1")
             .build();
-    join(ORG1, "MyOrg2MSP");
+    TestOrchestrator.join(channel, ORG1);
+    TestOrchestrator.join(channel, "MyOrg2MSP");
   }
 
   public static String key() {
@@ -63,29 +62,7 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   private <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORG1);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
-  }
-
-  private void join(String... organizations) {
-    for (String organization : organizations) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
-      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-      try {
-        OrganizationServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-            .registerOrganization(
-                RegisterOrganizationParam.newBuilder().setAddress("http://org.example").build());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-          throw e;
-        }
-      }
-    }
+    return CallerIdentity.as(stub, ORG1, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   static Addressable address(String checksum, String url) {

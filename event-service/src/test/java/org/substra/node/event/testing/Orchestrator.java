@@ -2,11 +2,7 @@ package org.substra.node.event.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,16 +38,16 @@ import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.NewPerformance;
 import org.substra.node.orchestrator.protocol.NewPermissions;
-import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
 import org.substra.node.orchestrator.protocol.RegisterModelsParam;
-import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * A client of the real orchestrator acting for the organizations of {@code mychannel}, with the
@@ -86,27 +82,13 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private <S extends AbstractStub<S>> S as(S stub, String organization) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return CallerIdentity.as(stub, organization, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   /** Registers the organizations, once per orchestrator database. */
   public void join(String... organizations) {
     for (String organization : organizations) {
-      try {
-        as(OrganizationServiceGrpc.newBlockingStub(channel), organization)
-            .registerOrganization(
-                RegisterOrganizationParam.newBuilder()
-                    .setAddress("http://" + organization.toLowerCase() + ".example:8000")
-                    .build());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-          throw e;
-        }
-      }
+      TestOrchestrator.join(channel, organization);
     }
   }
 

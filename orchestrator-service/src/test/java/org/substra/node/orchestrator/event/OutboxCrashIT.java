@@ -29,6 +29,7 @@ import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 import org.substra.node.testing.LocalInfrastructure;
 import org.substra.node.testing.PackagedService;
 
@@ -232,9 +233,7 @@ class OutboxCrashIT {
     }
 
     <T> T call(java.util.function.Function<io.grpc.Channel, T> calls) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), "MyOrg1MSP");
-      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), "mychannel");
+      Metadata headers = CallerIdentity.headers("MyOrg1MSP", "mychannel");
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
       try {

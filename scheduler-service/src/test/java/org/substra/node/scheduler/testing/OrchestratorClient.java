@@ -2,11 +2,7 @@ package org.substra.node.scheduler.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,11 +33,11 @@ import org.substra.node.orchestrator.protocol.NewDataManager;
 import org.substra.node.orchestrator.protocol.NewDataSample;
 import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewPermissions;
-import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
-import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * A client of the real orchestrator acting for {@code MyOrg1MSP} in {@code mychannel}: just enough
@@ -67,11 +63,7 @@ public final class OrchestratorClient implements AutoCloseable {
   }
 
   private <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORG);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return CallerIdentity.as(stub, ORG, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   /**
@@ -80,17 +72,7 @@ public final class OrchestratorClient implements AutoCloseable {
    * tasks.
    */
   public List<String> waitingTasks(int count) {
-    try {
-      as(OrganizationServiceGrpc.newBlockingStub(channel))
-          .registerOrganization(
-              RegisterOrganizationParam.newBuilder()
-                  .setAddress("http://org1.example:8000")
-                  .build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
-    }
+    TestOrchestrator.join(channel, ORG);
     String function = key();
     as(FunctionServiceGrpc.newBlockingStub(channel))
         .registerFunction(
