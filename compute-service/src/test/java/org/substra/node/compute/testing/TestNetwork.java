@@ -1,5 +1,11 @@
 package org.substra.node.compute.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.AbstractStub;
@@ -18,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -37,7 +42,6 @@ public final class TestNetwork implements AutoCloseable {
 
   public static final String CHANNEL = "mychannel";
   public static final String ORG1 = "MyOrg1MSP";
-  static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
   private final MinioClient s3;
@@ -55,10 +59,6 @@ public final class TestNetwork implements AutoCloseable {
             .build();
     TestOrchestrator.join(channel, ORG1);
     TestOrchestrator.join(channel, "MyOrg2MSP");
-  }
-
-  public static String key() {
-    return UUID.randomUUID().toString();
   }
 
   private <S extends AbstractStub<S>> S as(S stub) {
@@ -114,18 +114,6 @@ public final class TestNetwork implements AutoCloseable {
             .getBytes(StandardCharsets.UTF_8));
     files.put("function.py", resource("function.py"));
     return zip(files);
-  }
-
-  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
-    return FunctionInput.newBuilder()
-        .setKind(kind)
-        .setMultiple(multiple)
-        .setOptional(optional)
-        .build();
-  }
-
-  public static FunctionOutput output(AssetKind kind) {
-    return FunctionOutput.newBuilder().setKind(kind).build();
   }
 
   /** Uploads {@code archive} and registers a function with these inputs and outputs. */
@@ -253,18 +241,6 @@ public final class TestNetwork implements AutoCloseable {
                 .build());
   }
 
-  public static ComputeTaskInput asset(String identifier, String key) {
-    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(key).build();
-  }
-
-  public static ComputeTaskInput parent(String identifier, String parent, String output) {
-    return ComputeTaskInput.newBuilder()
-        .setIdentifier(identifier)
-        .setParentTaskOutput(
-            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
-        .build();
-  }
-
   public static NewComputeTask.Builder task(String plan, String function, String... outputs) {
     NewComputeTask.Builder task =
         NewComputeTask.newBuilder().setKey(key()).setFunctionKey(function).setComputePlanKey(plan);
@@ -278,8 +254,8 @@ public final class TestNetwork implements AutoCloseable {
   public static NewComputeTask.Builder modelTask(
       String plan, String function, String dataManager, String sample) {
     return task(plan, function, "model")
-        .addInputs(asset("opener", dataManager))
-        .addInputs(asset("datasamples", sample));
+        .addInputs(assetInput("opener", dataManager))
+        .addInputs(assetInput("datasamples", sample));
   }
 
   /** Marks an output of {@code task} transient: dropped once its consumers have ended. */

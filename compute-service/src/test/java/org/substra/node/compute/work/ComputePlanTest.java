@@ -1,13 +1,13 @@
 package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.substra.node.compute.testing.TestNetwork.asset;
 import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.input;
 import static org.substra.node.compute.testing.TestNetwork.modelTask;
-import static org.substra.node.compute.testing.TestNetwork.output;
-import static org.substra.node.compute.testing.TestNetwork.parent;
 import static org.substra.node.compute.testing.TestNetwork.task;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.output;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -128,24 +128,24 @@ class ComputePlanTest {
     String plan = network.plan("train-aggregate-predict-score");
     var trainTask =
         task(plan, train, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(asset("datasamples", byPath));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(assetInput("datasamples", byPath));
     var aggregateTask =
         task(plan, aggregate, "model")
             .setWorker(TestNetwork.ORG1)
-            .addInputs(parent("models", trainTask.getKey(), "model"));
+            .addInputs(parentInput("models", trainTask.getKey(), "model"));
     var predictTask =
         task(plan, predict, "predictions")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(asset("datasamples", byPath))
-            .addInputs(parent("models", aggregateTask.getKey(), "model"));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(assetInput("datasamples", byPath))
+            .addInputs(parentInput("models", aggregateTask.getKey(), "model"));
     var scoreTask =
         task(plan, score, "performance")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(parent("predictions", predictTask.getKey(), "predictions"));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(parentInput("predictions", predictTask.getKey(), "predictions"));
     network.register(trainTask, aggregateTask, predictTask, scoreTask);
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
@@ -282,12 +282,12 @@ class ComputePlanTest {
     var first =
         TestNetwork.transientOutput(
             task(plan, train)
-                .addInputs(asset("opener", dataManager))
-                .addInputs(asset("datasamples", sample)),
+                .addInputs(assetInput("opener", dataManager))
+                .addInputs(assetInput("datasamples", sample)),
             "model");
     var second =
         modelTask(plan, train, dataManager, sample)
-            .addInputs(parent("models", first.getKey(), "model"));
+            .addInputs(parentInput("models", first.getKey(), "model"));
     network.register(first, second);
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {

@@ -29,6 +29,7 @@ import org.substra.node.event.testing.Orchestrator.TrainPlan;
 import org.substra.node.event.testing.ReadModel;
 import org.substra.node.event.testing.RealOrchestrator;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
+import org.substra.node.testing.AssetMessages;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -318,7 +319,7 @@ class ComputePlanProjectionTest {
     assertThat(task(failing))
         .containsEntry("status", "STATUS_FAILED")
         .containsEntry(
-            "failure_logs_address", Orchestrator.address("logs", failing).getStorageAddress());
+            "failure_logs_address", AssetMessages.address("logs", failing).getStorageAddress());
     assertThat(task(child)).containsEntry("status", "STATUS_WAITING_FOR_PARENT_TASKS");
     awaitWorkPublished();
     Map<String, JsonObject> work = drainWork();

@@ -1,13 +1,19 @@
 package org.substra.node.event.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+import static org.substra.node.testing.AssetMessages.parentInput;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.ApplyPlanActionParam;
 import org.substra.node.orchestrator.protocol.ApplyTaskActionParam;
@@ -16,7 +22,6 @@ import org.substra.node.orchestrator.protocol.ComputePlanAction;
 import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
-import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
 import org.substra.node.orchestrator.protocol.DataSampleServiceGrpc;
@@ -24,8 +29,6 @@ import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.orchestrator.protocol.FailedAssetKind;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.FunctionAction;
-import org.substra.node.orchestrator.protocol.FunctionInput;
-import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.ModelServiceGrpc;
 import org.substra.node.orchestrator.protocol.NewComputePlan;
@@ -37,8 +40,6 @@ import org.substra.node.orchestrator.protocol.NewFailureReport;
 import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.NewPerformance;
-import org.substra.node.orchestrator.protocol.NewPermissions;
-import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
@@ -58,7 +59,6 @@ public final class Orchestrator implements AutoCloseable {
   public static final String CHANNEL = "mychannel";
   public static final String ORG1 = "MyOrg1MSP";
   public static final String ORG2 = "MyOrg2MSP";
-  public static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
 
@@ -68,17 +68,6 @@ public final class Orchestrator implements AutoCloseable {
 
   public static Orchestrator connect() {
     return new Orchestrator(OrchestratorProcess.get().grpcPort());
-  }
-
-  public static String key() {
-    return UUID.randomUUID().toString();
-  }
-
-  public static Addressable address(String kind, String key) {
-    return Addressable.newBuilder()
-        .setChecksum("a".repeat(64))
-        .setStorageAddress("http://backend-org-1.example:8000/" + kind + "/" + key + "/")
-        .build();
   }
 
   private <S extends AbstractStub<S>> S as(S stub, String organization) {
@@ -93,18 +82,6 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   // ---- functions
-
-  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
-    return FunctionInput.newBuilder()
-        .setKind(kind)
-        .setMultiple(multiple)
-        .setOptional(optional)
-        .build();
-  }
-
-  public static FunctionOutput output(AssetKind kind) {
-    return FunctionOutput.newBuilder().setKind(kind).build();
-  }
 
   public static NewFunction.Builder newFunction(String key, String name) {
     return NewFunction.newBuilder()
@@ -226,18 +203,6 @@ public final class Orchestrator implements AutoCloseable {
                 .setKey(plan)
                 .setAction(ComputePlanAction.PLAN_ACTION_CANCELED)
                 .build());
-  }
-
-  public static ComputeTaskInput assetInput(String identifier, String assetKey) {
-    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(assetKey).build();
-  }
-
-  public static ComputeTaskInput parentInput(String identifier, String parent, String output) {
-    return ComputeTaskInput.newBuilder()
-        .setIdentifier(identifier)
-        .setParentTaskOutput(
-            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
-        .build();
   }
 
   private static NewComputeTask.Builder dataTask(

@@ -1,19 +1,23 @@
 package org.substra.node.scheduler.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.ApplyTaskActionParam;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
-import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
@@ -21,8 +25,6 @@ import org.substra.node.orchestrator.protocol.DataSampleServiceGrpc;
 import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.FunctionAction;
-import org.substra.node.orchestrator.protocol.FunctionInput;
-import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.GetFailureReportParam;
 import org.substra.node.orchestrator.protocol.GetTaskParam;
@@ -32,7 +34,6 @@ import org.substra.node.orchestrator.protocol.NewComputeTaskOutput;
 import org.substra.node.orchestrator.protocol.NewDataManager;
 import org.substra.node.orchestrator.protocol.NewDataSample;
 import org.substra.node.orchestrator.protocol.NewFunction;
-import org.substra.node.orchestrator.protocol.NewPermissions;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
@@ -47,19 +48,11 @@ public final class OrchestratorClient implements AutoCloseable {
 
   public static final String CHANNEL = "mychannel";
   public static final String ORG = "MyOrg1MSP";
-  private static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
 
   public OrchestratorClient(int port) {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-  }
-
-  private static Addressable address(String kind, String key) {
-    return Addressable.newBuilder()
-        .setChecksum("a".repeat(64))
-        .setStorageAddress("http://backend-org-1.example:8000/" + kind + "/" + key + "/")
-        .build();
   }
 
   private <S extends AbstractStub<S>> S as(S stub) {
@@ -82,17 +75,9 @@ public final class OrchestratorClient implements AutoCloseable {
                 .setDescription(address("function-description", function))
                 .setArchive(address("function-archive", function))
                 .setNewPermissions(PUBLIC)
-                .putInputs(
-                    "datasamples",
-                    FunctionInput.newBuilder()
-                        .setKind(AssetKind.ASSET_DATA_SAMPLE)
-                        .setMultiple(true)
-                        .build())
-                .putInputs(
-                    "opener",
-                    FunctionInput.newBuilder().setKind(AssetKind.ASSET_DATA_MANAGER).build())
-                .putOutputs(
-                    "shared", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
+                .putInputs("datasamples", input(AssetKind.ASSET_DATA_SAMPLE, true, false))
+                .putInputs("opener", input(AssetKind.ASSET_DATA_MANAGER, false, false))
+                .putOutputs("shared", output(AssetKind.ASSET_MODEL))
                 .build());
     functionAction(function, FunctionAction.FUNCTION_ACTION_BUILDING);
     as(FunctionServiceGrpc.newBlockingStub(channel))
@@ -138,10 +123,8 @@ public final class OrchestratorClient implements AutoCloseable {
               .setKey(task)
               .setFunctionKey(function)
               .setComputePlanKey(plan)
-              .addInputs(
-                  ComputeTaskInput.newBuilder().setIdentifier("opener").setAssetKey(dataManager))
-              .addInputs(
-                  ComputeTaskInput.newBuilder().setIdentifier("datasamples").setAssetKey(sample))
+              .addInputs(assetInput("opener", dataManager))
+              .addInputs(assetInput("datasamples", sample))
               .putOutputs(
                   "shared", NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).build()));
     }
@@ -177,10 +160,6 @@ public final class OrchestratorClient implements AutoCloseable {
                 .setFunctionKey(function)
                 .setAction(action)
                 .build());
-  }
-
-  private static String key() {
-    return UUID.randomUUID().toString();
   }
 
   @Override
