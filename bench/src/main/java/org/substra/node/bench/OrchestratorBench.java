@@ -8,11 +8,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +51,7 @@ import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.TaskQueryFilter;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * The three orchestrator figures of issue 4, measured against a running orchestrator-service and
@@ -392,10 +391,7 @@ public final class OrchestratorBench {
   }
 
   private static <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), MSPID);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return CallerIdentity.as(stub, MSPID, CHANNEL);
   }
 
   private static String env(String name, String fallback) {

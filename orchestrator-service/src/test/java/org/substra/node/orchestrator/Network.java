@@ -1,6 +1,12 @@
 package org.substra.node.orchestrator;
 
 import static org.substra.node.orchestrator.OrchestratorChannel.as;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
@@ -9,8 +15,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.ApplyTaskActionParam;
 import org.substra.node.orchestrator.protocol.AssetKind;
@@ -18,7 +22,6 @@ import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc.ComputePlanServiceBlockingStub;
 import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
-import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc.ComputeTaskServiceBlockingStub;
 import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
@@ -29,7 +32,6 @@ import org.substra.node.orchestrator.protocol.Event;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc.FailureReportServiceBlockingStub;
 import org.substra.node.orchestrator.protocol.FunctionAction;
-import org.substra.node.orchestrator.protocol.FunctionInput;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc.FunctionServiceBlockingStub;
@@ -44,7 +46,6 @@ import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.NewPermissions;
 import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
-import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc.PerformanceServiceBlockingStub;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
@@ -63,7 +64,6 @@ public final class Network {
   public static final String ORG1 = "MyOrg1MSP";
   public static final String ORG2 = "MyOrg2MSP";
 
-  public static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
   public static final NewPermissions PRIVATE = NewPermissions.newBuilder().setPublic(false).build();
 
   private final ManagedChannel channel;
@@ -72,17 +72,6 @@ public final class Network {
   public Network(ManagedChannel channel, Pool pool) {
     this.channel = channel;
     this.pool = pool;
-  }
-
-  public static String key() {
-    return UUID.randomUUID().toString();
-  }
-
-  public static Addressable address(String kind, String key) {
-    return Addressable.newBuilder()
-        .setChecksum("a".repeat(64))
-        .setStorageAddress("http://backend-org-1.example:8000/" + kind + "/" + key + "/")
-        .build();
   }
 
   public void join(String... organizations) {
@@ -182,14 +171,6 @@ public final class Network {
         .putOutputs("shared", output(AssetKind.ASSET_MODEL, false));
   }
 
-  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
-    return FunctionInput.newBuilder()
-        .setKind(kind)
-        .setMultiple(multiple)
-        .setOptional(optional)
-        .build();
-  }
-
   public static FunctionOutput output(AssetKind kind, boolean multiple) {
     return FunctionOutput.newBuilder().setKind(kind).setMultiple(multiple).build();
   }
@@ -259,18 +240,6 @@ public final class Network {
     plans(organization)
         .registerPlan(NewComputePlan.newBuilder().setKey(key).setName("plan").setTag("t").build());
     return key;
-  }
-
-  public static ComputeTaskInput assetInput(String identifier, String assetKey) {
-    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(assetKey).build();
-  }
-
-  public static ComputeTaskInput parentInput(String identifier, String parent, String output) {
-    return ComputeTaskInput.newBuilder()
-        .setIdentifier(identifier)
-        .setParentTaskOutput(
-            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
-        .build();
   }
 
   public static NewComputeTaskOutput taskOutput(

@@ -24,6 +24,7 @@ import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.QueryVersionParam;
 import org.substra.node.orchestrator.protocol.QueryVersionResponse;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * A real gRPC server on a free port that answers the standard health service with SERVING and
@@ -33,11 +34,6 @@ import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 public final class OrchestratorHealthEndpoint implements AutoCloseable {
 
   public static final String VERSION = "1.0.0";
-
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
   private static final List<String> registrations = new CopyOnWriteArrayList<>();
@@ -79,13 +75,13 @@ public final class OrchestratorHealthEndpoint implements AutoCloseable {
   /** The {@code mspid} header of the last QueryVersion call, or null. */
   public static String lastMspid() {
     Metadata headers = lastHeaders.get();
-    return headers == null ? null : headers.get(MSPID);
+    return headers == null ? null : headers.get(CallerIdentity.MSPID);
   }
 
   /** The {@code channel} header of the last QueryVersion call, or null. */
   public static String lastChannel() {
     Metadata headers = lastHeaders.get();
-    return headers == null ? null : headers.get(CHANNEL);
+    return headers == null ? null : headers.get(CallerIdentity.CHANNEL);
   }
 
   public int port() {
@@ -125,8 +121,8 @@ public final class OrchestratorHealthEndpoint implements AutoCloseable {
     public void registerOrganization(
         RegisterOrganizationParam request, StreamObserver<Organization> response) {
       Metadata headers = lastHeaders.get();
-      String mspid = headers.get(MSPID);
-      String entry = mspid + "@" + headers.get(CHANNEL) + "=" + request.getAddress();
+      String mspid = headers.get(CallerIdentity.MSPID);
+      String entry = mspid + "@" + headers.get(CallerIdentity.CHANNEL) + "=" + request.getAddress();
       if (registrations.contains(entry)) {
         response.onError(
             io.grpc.Status.ALREADY_EXISTS

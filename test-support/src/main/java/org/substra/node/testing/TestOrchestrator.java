@@ -1,8 +1,15 @@
 package org.substra.node.testing;
 
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
+import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * The real orchestrator-service of a test suite, run from its packaged jar: its own database
@@ -45,5 +52,26 @@ public final class TestOrchestrator {
 
   public static int grpcPort(PackagedService orchestrator) {
     return Integer.parseInt(orchestrator.setting(GRPC_PORT));
+  }
+
+  /**
+   * Registers {@code organization} in {@link #CHANNEL}, at {@code http://<its name in lower
+   * case>.example:8000}; an organization already registered (an earlier test of this orchestrator
+   * database) is left as it is.
+   */
+  public static void join(Channel orchestrator, String organization) {
+    try {
+      CallerIdentity.as(
+              OrganizationServiceGrpc.newBlockingStub(orchestrator), organization, CHANNEL)
+          .withDeadlineAfter(20, TimeUnit.SECONDS)
+          .registerOrganization(
+              RegisterOrganizationParam.newBuilder()
+                  .setAddress("http://" + organization.toLowerCase() + ".example:8000")
+                  .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
   }
 }

@@ -30,6 +30,7 @@ import org.substra.node.orchestrator.protocol.UpdateComputePlanParam;
 import org.substra.node.orchestrator.protocol.UpdateDataManagerParam;
 import org.substra.node.orchestrator.protocol.UpdateDataSamplesParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * The orchestrator as this node calls it: as its organization, in one of its channels (the {@code
@@ -37,11 +38,6 @@ import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
  */
 @ApplicationScoped
 public class Orchestrator {
-
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
 
   private final InfoService info;
   private final OrganizationService organizations;
@@ -177,9 +173,6 @@ public class Orchestrator {
   }
 
   private Metadata headers(String channel) {
-    Metadata headers = new Metadata();
-    headers.put(MSPID, config.organizationId());
-    headers.put(CHANNEL, channel);
-    return headers;
+    return CallerIdentity.headers(config.organizationId(), channel);
   }
 }

@@ -2,17 +2,10 @@ package org.substra.node.api.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
-import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.testing.PackagedService;
 import org.substra.node.testing.TestOrchestrator;
 
@@ -96,20 +89,7 @@ public class RealNetwork implements QuarkusTestResourceLifecycleManager {
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
-      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-      OrganizationServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-          .withDeadlineAfter(20, TimeUnit.SECONDS)
-          .registerOrganization(
-              RegisterOrganizationParam.newBuilder()
-                  .setAddress("http://" + organization.toLowerCase() + ".example:8000")
-                  .build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
+      TestOrchestrator.join(channel, organization);
     } finally {
       channel.shutdownNow();
     }

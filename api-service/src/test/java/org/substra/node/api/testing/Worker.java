@@ -2,9 +2,7 @@ package org.substra.node.api.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.TimeUnit;
 import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
@@ -20,6 +18,7 @@ import org.substra.node.orchestrator.protocol.ModelServiceGrpc;
 import org.substra.node.orchestrator.protocol.NewFailureReport;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.RegisterModelsParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * What compute-service tells the orchestrator about this organization's work (worker-spec §2), done
@@ -33,10 +32,7 @@ public final class Worker implements AutoCloseable {
       ManagedChannelBuilder.forAddress("127.0.0.1", RealNetwork.grpcPort()).usePlaintext().build();
 
   private <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORGANIZATION);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), RealNetwork.CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+    return CallerIdentity.as(stub, ORGANIZATION, RealNetwork.CHANNEL)
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 

@@ -1,11 +1,9 @@
 package org.substra.node.compute.orchestrator;
 
 import io.grpc.Channel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,6 +42,7 @@ import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterModelsParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * The orchestrator calls of builds and tasks, made as this organization in a message's channel.
@@ -53,10 +52,6 @@ import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
 @ApplicationScoped
 public class OrchestratorClient {
 
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
   private static final int ATTEMPTS = 5;
 
   private final Channel grpc;
@@ -73,11 +68,7 @@ public class OrchestratorClient {
   }
 
   private <S extends AbstractStub<S>> S as(S stub, String channel) {
-    Metadata headers = new Metadata();
-    headers.put(MSPID, mspId);
-    headers.put(CHANNEL, channel);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    return CallerIdentity.as(stub, mspId, channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   private static <T> T retried(Supplier<T> call) {

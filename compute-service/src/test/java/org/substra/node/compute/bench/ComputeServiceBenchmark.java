@@ -1,11 +1,11 @@
 package org.substra.node.compute.bench;
 
-import static org.substra.node.compute.testing.TestNetwork.asset;
 import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.input;
-import static org.substra.node.compute.testing.TestNetwork.output;
-import static org.substra.node.compute.testing.TestNetwork.parent;
 import static org.substra.node.compute.testing.TestNetwork.task;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.output;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,10 +70,10 @@ public final class ComputeServiceBenchmark {
         for (int i = 0; i < tasks; i++) {
           var next =
               task(plan, noop, "model")
-                  .addInputs(asset("opener", dataManager))
-                  .addInputs(asset("datasamples", sample));
+                  .addInputs(assetInput("opener", dataManager))
+                  .addInputs(assetInput("datasamples", sample));
           if (i > 0) {
-            next.addInputs(parent("models", chain.get(i - 1).getKey(), "model"));
+            next.addInputs(parentInput("models", chain.get(i - 1).getKey(), "model"));
           }
           chain.add(next);
         }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.substra.node.compute.config.TestConfigs;
+import org.substra.node.testing.RegistryStandIn;
 
 /** Against a registry stand-in speaking the v2 API over real HTTP. */
 class RegistryClientTest {

@@ -1,12 +1,14 @@
 package org.substra.node.compute.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -17,17 +19,20 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.awaitility.Awaitility;
 import org.substra.node.compute.staging.Checksums;
 import org.substra.node.orchestrator.protocol.*;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * What api-service and a data scientist do before compute-service has work: files in object storage
@@ -37,7 +42,6 @@ public final class TestNetwork implements AutoCloseable {
 
   public static final String CHANNEL = "mychannel";
   public static final String ORG1 = "MyOrg1MSP";
-  static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
   private final MinioClient s3;
@@ -53,37 +57,12 @@ public final class TestNetwork implements AutoCloseable {
             .credentials(LocalInfrastructure.S3_ACCESS_KEY, LocalInfrastructure.S3_SECRET_KEY)
             .region("us-east-1")
             .build();
-    join(ORG1, "MyOrg2MSP");
-  }
-
-  public static String key() {
-    return UUID.randomUUID().toString();
+    TestOrchestrator.join(channel, ORG1);
+    TestOrchestrator.join(channel, "MyOrg2MSP");
   }
 
   private <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORG1);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
-  }
-
-  private void join(String... organizations) {
-    for (String organization : organizations) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
-      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-      try {
-        OrganizationServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-            .registerOrganization(
-                RegisterOrganizationParam.newBuilder().setAddress("http://org.example").build());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-          throw e;
-        }
-      }
-    }
+    return CallerIdentity.as(stub, ORG1, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   static Addressable address(String checksum, String url) {
@@ -137,18 +116,6 @@ public final class TestNetwork implements AutoCloseable {
     return zip(files);
   }
 
-  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
-    return FunctionInput.newBuilder()
-        .setKind(kind)
-        .setMultiple(multiple)
-        .setOptional(optional)
-        .build();
-  }
-
-  public static FunctionOutput output(AssetKind kind) {
-    return FunctionOutput.newBuilder().setKind(kind).build();
-  }
-
   /** Uploads {@code archive} and registers a function with these inputs and outputs. */
   public String function(
       String name,
@@ -172,6 +139,31 @@ public final class TestNetwork implements AutoCloseable {
                 .putAllOutputs(outputs)
                 .build());
     return key;
+  }
+
+  /**
+   * A function of this organization, built through a build message on {@code queues} (as
+   * event-service sends it); returns once the orchestrator has it READY.
+   */
+  public String builtFunction(
+      WorkQueues queues,
+      String name,
+      Map<String, FunctionInput> inputs,
+      Map<String, FunctionOutput> outputs)
+      throws Exception {
+    String key = function(name, functionArchive(name), inputs, outputs);
+    queues.build(CHANNEL, key, ORG1);
+    Awaitility.await("function " + name + " ready")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
+    return key;
+  }
+
+  /** A built function reading a data manager's opener and samples, writing a model. */
+  public String builtFunction(WorkQueues queues, String name) throws Exception {
+    return builtFunction(
+        queues, name, dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
   }
 
   public static Map<String, FunctionInput> dataInputs() {
@@ -249,18 +241,6 @@ public final class TestNetwork implements AutoCloseable {
                 .build());
   }
 
-  public static ComputeTaskInput asset(String identifier, String key) {
-    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(key).build();
-  }
-
-  public static ComputeTaskInput parent(String identifier, String parent, String output) {
-    return ComputeTaskInput.newBuilder()
-        .setIdentifier(identifier)
-        .setParentTaskOutput(
-            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
-        .build();
-  }
-
   public static NewComputeTask.Builder task(String plan, String function, String... outputs) {
     NewComputeTask.Builder task =
         NewComputeTask.newBuilder().setKey(key()).setFunctionKey(function).setComputePlanKey(plan);
@@ -270,11 +250,32 @@ public final class TestNetwork implements AutoCloseable {
     return task;
   }
 
+  /** A task reading the opener of {@code dataManager} and one of its samples, writing a model. */
+  public static NewComputeTask.Builder modelTask(
+      String plan, String function, String dataManager, String sample) {
+    return task(plan, function, "model")
+        .addInputs(assetInput("opener", dataManager))
+        .addInputs(assetInput("datasamples", sample));
+  }
+
   /** Marks an output of {@code task} transient: dropped once its consumers have ended. */
   public static NewComputeTask.Builder transientOutput(NewComputeTask.Builder task, String output) {
     return task.putOutputs(
         output,
         NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).setTransient(true).build());
+  }
+
+  /**
+   * A new plan named {@code name} of one task of {@code function}, registered: it reads the opener
+   * of a new data manager and one sample holding {@code value}, and outputs a model.
+   */
+  public NewComputeTask.Builder oneTaskPlan(String name, String function, String value)
+      throws Exception {
+    String dataManager = dataManager();
+    String sample = dataSample(dataManager, value, null);
+    NewComputeTask.Builder task = modelTask(plan(name), function, dataManager, sample);
+    register(task);
+    return task;
   }
 
   public void register(NewComputeTask.Builder... tasks) {

@@ -3,11 +3,10 @@ package org.substra.node.compute.testing;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestBroker;
 
 /**
  * Publishes work messages as event-service does (same exchange type, routing keys, properties and
@@ -23,14 +22,8 @@ public final class WorkQueues implements AutoCloseable {
   private final Channel channel;
 
   public WorkQueues() {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
     try {
-      connection = factory.newConnection("compute-service-tests");
+      connection = TestBroker.connectionFactory().newConnection("compute-service-tests");
       channel = connection.createChannel();
       channel.exchangeDeclare(EXCHANGE, "direct", true);
     } catch (Exception e) {

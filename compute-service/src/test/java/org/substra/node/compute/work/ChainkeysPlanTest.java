@@ -1,9 +1,7 @@
 package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.substra.node.compute.testing.TestNetwork.asset;
-import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.output;
+import static org.substra.node.compute.testing.TestNetwork.modelTask;
 import static org.substra.node.compute.testing.TestNetwork.task;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -26,10 +24,8 @@ import org.substra.node.compute.testing.Dispatcher;
 import org.substra.node.compute.testing.RealOrchestrator;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.compute.testing.WorkQueues;
-import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.ErrorType;
-import org.substra.node.orchestrator.protocol.FunctionStatus;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -71,28 +67,10 @@ class ChainkeysPlanTest {
     network.close();
   }
 
-  String function(String name) throws Exception {
-    String key =
-        network.function(
-            name,
-            TestNetwork.functionArchive(name),
-            dataInputs(),
-            Map.of("model", output(AssetKind.ASSET_MODEL)));
-    queues.build(TestNetwork.CHANNEL, key, TestNetwork.ORG1);
-    ComputePlanTest.await(
-        "function " + name + " ready",
-        Duration.ofSeconds(30),
-        () -> network.getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
-    return key;
-  }
-
   ComputeTaskStatus run(String plan, String function) throws Exception {
     String dataManager = network.dataManager();
     String sample = network.dataSample(dataManager, "1", null);
-    var task =
-        task(plan, function, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
+    var task = modelTask(plan, function, dataManager, sample);
     network.register(task);
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
       ComputePlanTest.await(
@@ -128,7 +106,8 @@ class ChainkeysPlanTest {
         .create();
     String plan = network.plan("secure", "secure-1");
 
-    assertThat(run(plan, function("chainkeys"))).isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    assertThat(run(plan, network.builtFunction(queues, "chainkeys")))
+        .isEqualTo(ComputeTaskStatus.STATUS_DONE);
 
     String model = network.models(lastTask).get(0).getKey();
     assertThat(new String(network.get("substra-model", "models/" + model + "/model")))
@@ -150,7 +129,8 @@ class ChainkeysPlanTest {
   void anUntaggedPlanRunsWithoutChainkeys() throws Exception {
     queues.purge();
     String plan = network.plan("plain");
-    assertThat(run(plan, function("train"))).isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    assertThat(run(plan, network.builtFunction(queues, "train")))
+        .isEqualTo(ComputeTaskStatus.STATUS_DONE);
     assertThat(Path.of("target", "work", plan, "chainkeys")).doesNotExist();
   }
 
@@ -158,7 +138,8 @@ class ChainkeysPlanTest {
   void aTagWithoutSecretFailsTheTask() throws Exception {
     queues.purge();
     String plan = network.plan("no-keys", "nobody-made-keys");
-    assertThat(run(plan, function("train"))).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    assertThat(run(plan, network.builtFunction(queues, "train")))
+        .isEqualTo(ComputeTaskStatus.STATUS_FAILED);
     assertThat(network.failureReport(lastTask).getErrorType())
         .isEqualTo(ErrorType.ERROR_TYPE_INTERNAL);
     assertThat(Files.exists(Path.of("target", "work", plan, "chainkeys", "chainkeys.json")))

@@ -1,12 +1,13 @@
 package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.substra.node.compute.testing.TestNetwork.asset;
 import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.input;
-import static org.substra.node.compute.testing.TestNetwork.output;
-import static org.substra.node.compute.testing.TestNetwork.parent;
+import static org.substra.node.compute.testing.TestNetwork.modelTask;
 import static org.substra.node.compute.testing.TestNetwork.task;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.output;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,6 @@ import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.orchestrator.protocol.FailureReport;
 import org.substra.node.orchestrator.protocol.FunctionInput;
-import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionStatus;
 import org.substra.node.orchestrator.protocol.Model;
 import org.substra.node.testing.Dependency;
@@ -76,23 +76,11 @@ class ComputePlanTest {
     }
   }
 
-  /** A function of this organization, built through a build message. */
-  String builtFunction(
-      String name, Map<String, FunctionInput> inputs, Map<String, FunctionOutput> outputs)
-      throws Exception {
-    String key = network.function(name, TestNetwork.functionArchive(name), inputs, outputs);
-    queues.build(TestNetwork.CHANNEL, key, TestNetwork.ORG1);
-    await(
-        "function " + name + " ready",
-        Duration.ofSeconds(30),
-        () -> network.getFunction(key).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
-    return key;
-  }
-
   String train() throws Exception {
     Map<String, FunctionInput> inputs = dataInputs();
     inputs.put("models", input(AssetKind.ASSET_MODEL, true, true));
-    return builtFunction("train", inputs, Map.of("model", output(AssetKind.ASSET_MODEL)));
+    return network.builtFunction(
+        queues, "train", inputs, Map.of("model", output(AssetKind.ASSET_MODEL)));
   }
 
   ComputeTaskStatus awaitFinal(String task) throws InterruptedException {
@@ -113,20 +101,24 @@ class ComputePlanTest {
     queues.purge();
     String train = train();
     String aggregate =
-        builtFunction(
+        network.builtFunction(
+            queues,
             "aggregate",
             Map.of("models", input(AssetKind.ASSET_MODEL, true, false)),
             Map.of("model", output(AssetKind.ASSET_MODEL)));
     Map<String, FunctionInput> predictInputs = dataInputs();
     predictInputs.put("models", input(AssetKind.ASSET_MODEL, false, false));
     String predict =
-        builtFunction(
-            "predict", predictInputs, Map.of("predictions", output(AssetKind.ASSET_MODEL)));
+        network.builtFunction(
+            queues, "predict", predictInputs, Map.of("predictions", output(AssetKind.ASSET_MODEL)));
     Map<String, FunctionInput> scoreInputs = dataInputs();
     scoreInputs.put("predictions", input(AssetKind.ASSET_MODEL, false, false));
     String score =
-        builtFunction(
-            "score", scoreInputs, Map.of("performance", output(AssetKind.ASSET_PERFORMANCE)));
+        network.builtFunction(
+            queues,
+            "score",
+            scoreInputs,
+            Map.of("performance", output(AssetKind.ASSET_PERFORMANCE)));
 
     String dataManager = network.dataManager();
     String zipped = network.dataSample(dataManager, "1", null);
@@ -136,24 +128,24 @@ class ComputePlanTest {
     String plan = network.plan("train-aggregate-predict-score");
     var trainTask =
         task(plan, train, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(asset("datasamples", byPath));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(assetInput("datasamples", byPath));
     var aggregateTask =
         task(plan, aggregate, "model")
             .setWorker(TestNetwork.ORG1)
-            .addInputs(parent("models", trainTask.getKey(), "model"));
+            .addInputs(parentInput("models", trainTask.getKey(), "model"));
     var predictTask =
         task(plan, predict, "predictions")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(asset("datasamples", byPath))
-            .addInputs(parent("models", aggregateTask.getKey(), "model"));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(assetInput("datasamples", byPath))
+            .addInputs(parentInput("models", aggregateTask.getKey(), "model"));
     var scoreTask =
         task(plan, score, "performance")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", zipped))
-            .addInputs(parent("predictions", predictTask.getKey(), "predictions"));
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", zipped))
+            .addInputs(parentInput("predictions", predictTask.getKey(), "predictions"));
     network.register(trainTask, aggregateTask, predictTask, scoreTask);
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
@@ -192,16 +184,9 @@ class ComputePlanTest {
   @Test
   void aFunctionExitingNonZeroFailsItsTaskWithItsLogsStored() throws Exception {
     queues.purge();
-    String fail =
-        builtFunction("fail", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
-    String dataManager = network.dataManager();
-    String sample = network.dataSample(dataManager, "1", null);
-    String plan = network.plan("failing");
-    var failing =
-        task(plan, fail, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
-    network.register(failing);
+    String fail = network.builtFunction(queues, "fail");
+    var failing = network.oneTaskPlan("failing", fail, "1");
+    String plan = failing.getComputePlanKey();
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
       assertThat(awaitFinal(failing.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
@@ -238,8 +223,7 @@ class ComputePlanTest {
   @Test
   void aFunctionThatCannotBeBuiltAgainForItsTaskFailsTheTaskWithBuildError() throws Exception {
     queues.purge();
-    String noop =
-        builtFunction("noop", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
+    String noop = network.builtFunction(queues, "noop");
     // this replica lost what the build made, and the stored archive is not the registered one
     AssetCache.deleteTree(Path.of("target", "work", "functions", noop));
     network.put(
@@ -247,14 +231,8 @@ class ComputePlanTest {
         noop + "/archive",
         TestNetwork.zip(Map.of("Dockerfile", "FROM scratch\n".getBytes())),
         Map.of());
-    String dataManager = network.dataManager();
-    String sample = network.dataSample(dataManager, "1", null);
-    String plan = network.plan("rebuilt");
-    var task =
-        task(plan, noop, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
-    network.register(task);
+    var task = network.oneTaskPlan("rebuilt", noop, "1");
+    String plan = task.getComputePlanKey();
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
       assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
@@ -268,16 +246,9 @@ class ComputePlanTest {
   @Test
   void aCancelledPlanStopsItsRunningProcessThenIsTornDown() throws Exception {
     queues.purge();
-    String sleep =
-        builtFunction("sleep", dataInputs(), Map.of("model", output(AssetKind.ASSET_MODEL)));
-    String dataManager = network.dataManager();
-    String sample = network.dataSample(dataManager, "1", null);
-    String plan = network.plan("cancelled");
-    var sleeping =
-        task(plan, sleep, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
-    network.register(sleeping);
+    String sleep = network.builtFunction(queues, "sleep");
+    var sleeping = network.oneTaskPlan("cancelled", sleep, "1");
+    String plan = sleeping.getComputePlanKey();
 
     Path logs = Path.of("target", "work", plan, "logs", sleeping.getKey() + ".log");
     long pid;
@@ -311,14 +282,12 @@ class ComputePlanTest {
     var first =
         TestNetwork.transientOutput(
             task(plan, train)
-                .addInputs(asset("opener", dataManager))
-                .addInputs(asset("datasamples", sample)),
+                .addInputs(assetInput("opener", dataManager))
+                .addInputs(assetInput("datasamples", sample)),
             "model");
     var second =
-        task(plan, train, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample))
-            .addInputs(parent("models", first.getKey(), "model"));
+        modelTask(plan, train, dataManager, sample)
+            .addInputs(parentInput("models", first.getKey(), "model"));
     network.register(first, second);
 
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {

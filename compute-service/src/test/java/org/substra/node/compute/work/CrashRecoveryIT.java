@@ -1,14 +1,9 @@
 package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.substra.node.compute.testing.TestNetwork.asset;
-import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.output;
-import static org.substra.node.compute.testing.TestNetwork.task;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,9 +11,7 @@ import org.substra.node.compute.testing.ComputeServiceProcess;
 import org.substra.node.compute.testing.Dispatcher;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.compute.testing.WorkQueues;
-import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
-import org.substra.node.orchestrator.protocol.FunctionStatus;
 import org.substra.node.testing.PackagedService;
 
 /**
@@ -53,25 +46,9 @@ class CrashRecoveryIT {
   void aKilledServiceRestartedFinishesTheTaskItWasRunning() throws Exception {
     PackagedService service = computeService();
     try {
-      String slow =
-          network.function(
-              "slow",
-              TestNetwork.functionArchive("slow"),
-              dataInputs(),
-              Map.of("model", output(AssetKind.ASSET_MODEL)));
-      queues.build(TestNetwork.CHANNEL, slow, TestNetwork.ORG1);
-      ComputePlanTest.await(
-          "function ready",
-          Duration.ofSeconds(30),
-          () -> network.getFunction(slow).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
-      String dataManager = network.dataManager();
-      String sample = network.dataSample(dataManager, "5", null);
-      String plan = network.plan("crash");
-      var training =
-          task(plan, slow, "model")
-              .addInputs(asset("opener", dataManager))
-              .addInputs(asset("datasamples", sample));
-      network.register(training);
+      String slow = network.builtFunction(queues, "slow");
+      var training = network.oneTaskPlan("crash", slow, "5");
+      String plan = training.getComputePlanKey();
       Path logs = workDir.resolve(plan).resolve("logs").resolve(training.getKey() + ".log");
 
       try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {

@@ -1,9 +1,7 @@
 package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.substra.node.compute.testing.TestNetwork.asset;
-import static org.substra.node.compute.testing.TestNetwork.dataInputs;
-import static org.substra.node.compute.testing.TestNetwork.output;
+import static org.substra.node.compute.testing.TestNetwork.modelTask;
 import static org.substra.node.compute.testing.TestNetwork.task;
 
 import io.quarkus.test.common.WithTestResource;
@@ -23,9 +21,7 @@ import org.substra.node.compute.testing.Dispatcher;
 import org.substra.node.compute.testing.RealOrchestrator;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.compute.testing.WorkQueues;
-import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
-import org.substra.node.orchestrator.protocol.FunctionStatus;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -78,34 +74,15 @@ class PlanConcurrencyTest {
   @Test
   void plansRunSideBySideTheirTasksOneByOne() throws Exception {
     queues.purge();
-    String nap =
-        network.function(
-            "nap",
-            TestNetwork.functionArchive("nap"),
-            dataInputs(),
-            Map.of("model", output(AssetKind.ASSET_MODEL)));
-    queues.build(TestNetwork.CHANNEL, nap, TestNetwork.ORG1);
-    ComputePlanTest.await(
-        "function ready",
-        Duration.ofSeconds(30),
-        () -> network.getFunction(nap).getStatus() == FunctionStatus.FUNCTION_STATUS_READY);
+    String nap = network.builtFunction(queues, "nap");
     String dataManager = network.dataManager();
     String sample = network.dataSample(dataManager, "1", null);
     String planA = network.plan("a");
     String planB = network.plan("b");
     // two tasks of plan A with no parent: both ready at once
-    var a1 =
-        task(planA, nap, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
-    var a2 =
-        task(planA, nap, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
-    var b1 =
-        task(planB, nap, "model")
-            .addInputs(asset("opener", dataManager))
-            .addInputs(asset("datasamples", sample));
+    var a1 = modelTask(planA, nap, dataManager, sample);
+    var a2 = modelTask(planA, nap, dataManager, sample);
+    var b1 = modelTask(planB, nap, dataManager, sample);
     network.register(a1, a2);
     network.register(b1);
 

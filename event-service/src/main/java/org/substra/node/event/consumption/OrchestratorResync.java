@@ -15,6 +15,7 @@ import org.substra.node.event.consumption.ProgressRepository.Progress;
 import org.substra.node.orchestrator.protocol.Event;
 import org.substra.node.orchestrator.protocol.MutinyEventServiceGrpc.MutinyEventServiceStub;
 import org.substra.node.orchestrator.protocol.SubscribeToEventsParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * Repairs a gap: replays a channel's events from the orchestrator ({@code SubscribeToEvents} after
@@ -26,10 +27,6 @@ import org.substra.node.orchestrator.protocol.SubscribeToEventsParam;
 public class OrchestratorResync {
 
   private static final Logger LOG = Logger.getLogger(OrchestratorResync.class);
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
 
   private final MutinyEventServiceStub events;
   private final ProjectionService projection;
@@ -112,9 +109,7 @@ public class OrchestratorResync {
 
   private int catchUpBatch(String channel, ProjectionLoop loop) throws Exception {
     Progress progress = projection.progress(channel);
-    Metadata headers = new Metadata();
-    headers.put(MSPID, config.mspId());
-    headers.put(CHANNEL, channel);
+    Metadata headers = CallerIdentity.headers(config.mspId(), channel);
     // The stream never ends by itself: what it has now comes at once, then it goes quiet.
     List<Event> missed =
         GrpcClientUtils.attachHeaders(events, headers)
@@ -148,9 +143,7 @@ public class OrchestratorResync {
   private void replay(
       String channel, Progress from, long count, ReceivedEvent target, ProjectionLoop loop)
       throws InterruptedException {
-    Metadata headers = new Metadata();
-    headers.put(MSPID, config.mspId());
-    headers.put(CHANNEL, channel);
+    Metadata headers = CallerIdentity.headers(config.mspId(), channel);
     Iterable<Event> stream =
         GrpcClientUtils.attachHeaders(events, headers)
             .subscribeToEvents(

@@ -1,10 +1,8 @@
 package org.substra.node.event.repair;
 
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -16,6 +14,7 @@ import org.substra.node.orchestrator.protocol.FailureReport;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.GetFailureReportParam;
 import org.substra.node.orchestrator.protocol.GetTaskParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 
 /**
  * The orchestrator's current state of a task, read as this organization (blocking: HTTP worker).
@@ -23,10 +22,6 @@ import org.substra.node.orchestrator.protocol.GetTaskParam;
 @ApplicationScoped
 public class OrchestratorTasks {
 
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
   private static final long DEADLINE_SECONDS = 30;
 
   private final ComputeTaskServiceGrpc.ComputeTaskServiceBlockingStub tasks;
@@ -70,10 +65,7 @@ public class OrchestratorTasks {
   }
 
   private <S extends AbstractStub<S>> S as(S stub, String channel) {
-    Metadata headers = new Metadata();
-    headers.put(MSPID, config.mspId());
-    headers.put(CHANNEL, channel);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+    return CallerIdentity.as(stub, config.mspId(), channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 }

@@ -4,13 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.substra.node.event.testing.Orchestrator.ORG1;
 import static org.substra.node.event.testing.Orchestrator.ORG2;
-import static org.substra.node.event.testing.Orchestrator.trainTask;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
@@ -52,18 +50,10 @@ class BrokerOutageTest {
   @Test
   void theConsumerReconnectsByItselfAndCatchesUp() throws Exception {
     ReadModel readModel = new ReadModel(dataSource);
-    String train = orchestrator.trainFunction(ORG1);
-    orchestrator.build(ORG1, train, "train");
-    String manager = orchestrator.dataManager(ORG1);
-    List<String> samples = orchestrator.dataSamples(ORG1, manager, 1);
-    String plan = orchestrator.plan(ORG1, "outage");
-    String first =
-        orchestrator.register(ORG1, trainTask(plan, train, manager, samples)).get(0).getKey();
-    String second =
-        orchestrator
-            .register(ORG1, trainTask(plan, train, manager, samples, first))
-            .get(0)
-            .getKey();
+    Orchestrator.TrainPlan arranged = orchestrator.trainPlan(ORG1, "outage", 1);
+    String plan = arranged.plan();
+    String first = orchestrator.registerTrainTask(arranged);
+    String second = orchestrator.registerTrainTask(arranged, first);
     Awaitility.await()
         .atMost(PATIENCE)
         .until(

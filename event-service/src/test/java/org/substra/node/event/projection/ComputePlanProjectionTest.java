@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.substra.node.event.testing.Orchestrator.ORG1;
 import static org.substra.node.event.testing.Orchestrator.ORG2;
 import static org.substra.node.event.testing.Orchestrator.testTask;
-import static org.substra.node.event.testing.Orchestrator.trainTask;
 
 import com.rabbitmq.client.GetResponse;
 import io.quarkus.test.common.WithTestResource;
@@ -26,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.substra.node.event.dispatch.WorkRouting;
 import org.substra.node.event.testing.Broker;
 import org.substra.node.event.testing.Orchestrator;
+import org.substra.node.event.testing.Orchestrator.TrainPlan;
 import org.substra.node.event.testing.ReadModel;
 import org.substra.node.event.testing.RealOrchestrator;
-import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
+import org.substra.node.testing.AssetMessages;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -83,6 +83,16 @@ class ComputePlanProjectionTest {
         .until(() -> plan(plan) != null && status.equals(plan(plan).get("status")));
   }
 
+  private void awaitWorkPublished() {
+    Awaitility.await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                readModel()
+                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
+                    .equals(0L));
+  }
+
   @Test
   void aFullPlanEndsAsTheRestApiDescribesIt() throws Exception {
     String train = orchestrator.trainFunction(ORG1);
@@ -90,13 +100,9 @@ class ComputePlanProjectionTest {
     String manager = orchestrator.dataManager(ORG1);
     List<String> samples = orchestrator.dataSamples(ORG1, manager, 2);
     String plan = orchestrator.plan(ORG1, "full");
-    List<ComputeTask> tasks = orchestrator.register(ORG1, trainTask(plan, train, manager, samples));
-    String first = tasks.get(0).getKey();
-    String second =
-        orchestrator
-            .register(ORG1, trainTask(plan, train, manager, samples, first))
-            .get(0)
-            .getKey();
+    TrainPlan arranged = new TrainPlan(ORG1, train, manager, samples, plan);
+    String first = orchestrator.registerTrainTask(arranged);
+    String second = orchestrator.registerTrainTask(arranged, first);
     String scoring =
         orchestrator.register(ORG1, testTask(plan, test, manager, samples, second)).get(0).getKey();
 
@@ -248,13 +254,7 @@ class ComputePlanProjectionTest {
 
     // Work: the two builds, and the three tasks on the plan's queue, in the order they became
     // ready.
-    Awaitility.await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                readModel()
-                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
-                    .equals(0L));
+    awaitWorkPublished();
     Map<String, JsonObject> work = drainWork();
     assertThat(work.get("build:" + train).getString("function_key")).isEqualTo(train);
     assertThat(work).containsKey("build:" + test);
@@ -270,29 +270,15 @@ class ComputePlanProjectionTest {
 
   @Test
   void aPlanThatBecomesDoneIsTornDownOnceAfterItsTasks() throws Exception {
-    String train = orchestrator.trainFunction(ORG1);
-    orchestrator.build(ORG1, train, "train");
-    String manager = orchestrator.dataManager(ORG1);
-    List<String> samples = orchestrator.dataSamples(ORG1, manager, 1);
-    String plan = orchestrator.plan(ORG1, "done");
-    String first =
-        orchestrator.register(ORG1, trainTask(plan, train, manager, samples)).get(0).getKey();
-    String second =
-        orchestrator
-            .register(ORG1, trainTask(plan, train, manager, samples, first))
-            .get(0)
-            .getKey();
+    TrainPlan arranged = orchestrator.trainPlan(ORG1, "done", 1);
+    String plan = arranged.plan();
+    String first = orchestrator.registerTrainTask(arranged);
+    String second = orchestrator.registerTrainTask(arranged, first);
     orchestrator.runTrain(ORG1, first);
     awaitPlanStatus(plan, "PLAN_STATUS_DOING");
     orchestrator.runTrain(ORG1, second);
     awaitPlanStatus(plan, "PLAN_STATUS_DONE");
-    Awaitility.await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                readModel()
-                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
-                    .equals(0L));
+    awaitWorkPublished();
 
     List<String> ofPlan =
         drainWorkInOrder().stream()
@@ -314,18 +300,10 @@ class ComputePlanProjectionTest {
 
   @Test
   void aFailedTaskFailsItsPlanWithTheReportsErrorType() throws Exception {
-    String train = orchestrator.trainFunction(ORG1);
-    orchestrator.build(ORG1, train, "train");
-    String manager = orchestrator.dataManager(ORG1);
-    List<String> samples = orchestrator.dataSamples(ORG1, manager, 1);
-    String plan = orchestrator.plan(ORG1, "failing");
-    String failing =
-        orchestrator.register(ORG1, trainTask(plan, train, manager, samples)).get(0).getKey();
-    String child =
-        orchestrator
-            .register(ORG1, trainTask(plan, train, manager, samples, failing))
-            .get(0)
-            .getKey();
+    TrainPlan arranged = orchestrator.trainPlan(ORG1, "failing", 1);
+    String plan = arranged.plan();
+    String failing = orchestrator.registerTrainTask(arranged);
+    String child = orchestrator.registerTrainTask(arranged, failing);
     orchestrator.taskAction(ORG1, failing, ComputeTaskAction.TASK_ACTION_EXECUTING);
     orchestrator.executionFailure(ORG1, failing);
     awaitPlanStatus(plan, "PLAN_STATUS_FAILED");
@@ -341,15 +319,9 @@ class ComputePlanProjectionTest {
     assertThat(task(failing))
         .containsEntry("status", "STATUS_FAILED")
         .containsEntry(
-            "failure_logs_address", Orchestrator.address("logs", failing).getStorageAddress());
+            "failure_logs_address", AssetMessages.address("logs", failing).getStorageAddress());
     assertThat(task(child)).containsEntry("status", "STATUS_WAITING_FOR_PARENT_TASKS");
-    Awaitility.await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                readModel()
-                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
-                    .equals(0L));
+    awaitWorkPublished();
     Map<String, JsonObject> work = drainWork();
     assertThat(work.get("cancel:" + plan).getString("plan_status")).isEqualTo("PLAN_STATUS_FAILED");
     assertThat(work.get("teardown:" + plan + ":2").getString("plan_status"))
@@ -358,25 +330,16 @@ class ComputePlanProjectionTest {
 
   @Test
   void aCanceledPlanEndsAtItsCancelation() throws Exception {
-    String train = orchestrator.trainFunction(ORG1);
-    orchestrator.build(ORG1, train, "train");
-    String manager = orchestrator.dataManager(ORG1);
-    List<String> samples = orchestrator.dataSamples(ORG1, manager, 1);
-    String plan = orchestrator.plan(ORG1, "canceled");
-    orchestrator.register(ORG1, trainTask(plan, train, manager, samples));
+    TrainPlan arranged = orchestrator.trainPlan(ORG1, "canceled", 1);
+    String plan = arranged.plan();
+    orchestrator.registerTrainTask(arranged);
     orchestrator.cancelPlan(ORG1, plan);
     awaitPlanStatus(plan, "PLAN_STATUS_CANCELED");
 
     Map<String, Object> canceled = plan(plan);
     assertThat(canceled.get("cancelation_date")).isNotNull();
     assertThat(canceled.get("end_date")).isEqualTo(canceled.get("cancelation_date"));
-    Awaitility.await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                readModel()
-                    .value("SELECT count(*) FROM work_outbox WHERE published_at IS NULL")
-                    .equals(0L));
+    awaitWorkPublished();
     Map<String, JsonObject> work = drainWork();
     assertThat(work.get("cancel:" + plan).getString("plan_status"))
         .isEqualTo("PLAN_STATUS_CANCELED");

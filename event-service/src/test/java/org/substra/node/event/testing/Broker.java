@@ -2,12 +2,11 @@ package org.substra.node.event.testing;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestBroker;
 
 /** A direct connection to the test vhost, for what the tests do to queues behind the service. */
 public final class Broker implements AutoCloseable {
@@ -16,14 +15,8 @@ public final class Broker implements AutoCloseable {
   private final Channel channel;
 
   public Broker() {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
     try {
-      connection = factory.newConnection("event-service-tests");
+      connection = TestBroker.connectionFactory().newConnection("event-service-tests");
       channel = connection.createChannel();
     } catch (Exception e) {
       throw new IllegalStateException(e);

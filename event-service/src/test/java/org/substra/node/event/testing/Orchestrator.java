@@ -1,17 +1,19 @@
 package org.substra.node.event.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+import static org.substra.node.testing.AssetMessages.parentInput;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.ApplyPlanActionParam;
 import org.substra.node.orchestrator.protocol.ApplyTaskActionParam;
@@ -20,7 +22,6 @@ import org.substra.node.orchestrator.protocol.ComputePlanAction;
 import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTask;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
-import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
 import org.substra.node.orchestrator.protocol.DataSampleServiceGrpc;
@@ -28,8 +29,6 @@ import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.orchestrator.protocol.FailedAssetKind;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.FunctionAction;
-import org.substra.node.orchestrator.protocol.FunctionInput;
-import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.ModelServiceGrpc;
 import org.substra.node.orchestrator.protocol.NewComputePlan;
@@ -41,17 +40,15 @@ import org.substra.node.orchestrator.protocol.NewFailureReport;
 import org.substra.node.orchestrator.protocol.NewFunction;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.NewPerformance;
-import org.substra.node.orchestrator.protocol.NewPermissions;
-import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
-import org.substra.node.orchestrator.protocol.ParentTaskOutputRef;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
 import org.substra.node.orchestrator.protocol.RegisterModelsParam;
-import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * A client of the real orchestrator acting for the organizations of {@code mychannel}, with the
@@ -62,7 +59,6 @@ public final class Orchestrator implements AutoCloseable {
   public static final String CHANNEL = "mychannel";
   public static final String ORG1 = "MyOrg1MSP";
   public static final String ORG2 = "MyOrg2MSP";
-  public static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
 
@@ -74,55 +70,18 @@ public final class Orchestrator implements AutoCloseable {
     return new Orchestrator(OrchestratorProcess.get().grpcPort());
   }
 
-  public static String key() {
-    return UUID.randomUUID().toString();
-  }
-
-  public static Addressable address(String kind, String key) {
-    return Addressable.newBuilder()
-        .setChecksum("a".repeat(64))
-        .setStorageAddress("http://backend-org-1.example:8000/" + kind + "/" + key + "/")
-        .build();
-  }
-
   private <S extends AbstractStub<S>> S as(S stub, String organization) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), organization);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return CallerIdentity.as(stub, organization, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   /** Registers the organizations, once per orchestrator database. */
   public void join(String... organizations) {
     for (String organization : organizations) {
-      try {
-        as(OrganizationServiceGrpc.newBlockingStub(channel), organization)
-            .registerOrganization(
-                RegisterOrganizationParam.newBuilder()
-                    .setAddress("http://" + organization.toLowerCase() + ".example:8000")
-                    .build());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-          throw e;
-        }
-      }
+      TestOrchestrator.join(channel, organization);
     }
   }
 
   // ---- functions
-
-  public static FunctionInput input(AssetKind kind, boolean multiple, boolean optional) {
-    return FunctionInput.newBuilder()
-        .setKind(kind)
-        .setMultiple(multiple)
-        .setOptional(optional)
-        .build();
-  }
-
-  public static FunctionOutput output(AssetKind kind) {
-    return FunctionOutput.newBuilder().setKind(kind).build();
-  }
 
   public static NewFunction.Builder newFunction(String key, String name) {
     return NewFunction.newBuilder()
@@ -246,18 +205,6 @@ public final class Orchestrator implements AutoCloseable {
                 .build());
   }
 
-  public static ComputeTaskInput assetInput(String identifier, String assetKey) {
-    return ComputeTaskInput.newBuilder().setIdentifier(identifier).setAssetKey(assetKey).build();
-  }
-
-  public static ComputeTaskInput parentInput(String identifier, String parent, String output) {
-    return ComputeTaskInput.newBuilder()
-        .setIdentifier(identifier)
-        .setParentTaskOutput(
-            ParentTaskOutputRef.newBuilder().setParentTaskKey(parent).setOutputIdentifier(output))
-        .build();
-  }
-
   private static NewComputeTask.Builder dataTask(
       String plan, String function, String dataManager, List<String> samples) {
     NewComputeTask.Builder task =
@@ -288,6 +235,34 @@ public final class Orchestrator implements AutoCloseable {
         .addInputs(parentInput("predictions", parent, "shared"))
         .putOutputs(
             "performance", NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).build());
+  }
+
+  /** A plan, a train function and a data manager with its samples, all of one organization. */
+  public record TrainPlan(
+      String organization, String train, String manager, List<String> samples, String plan) {}
+
+  /**
+   * A new plan of {@code organization} whose train function is built, on {@code samples} samples.
+   */
+  public TrainPlan trainPlan(String organization, String name, int samples) {
+    String train = trainFunction(organization);
+    build(organization, train, "train");
+    String manager = dataManager(organization);
+    return new TrainPlan(
+        organization,
+        train,
+        manager,
+        dataSamples(organization, manager, samples),
+        plan(organization, name));
+  }
+
+  /** Registers a train task of {@code plan} on all its samples, fed by {@code parents}; its key. */
+  public String registerTrainTask(TrainPlan plan, String... parents) {
+    return register(
+            plan.organization(),
+            trainTask(plan.plan(), plan.train(), plan.manager(), plan.samples(), parents))
+        .get(0)
+        .getKey();
   }
 
   public List<ComputeTask> register(String organization, NewComputeTask.Builder... tasks) {

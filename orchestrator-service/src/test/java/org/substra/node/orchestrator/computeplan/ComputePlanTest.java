@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
-import static org.substra.node.orchestrator.Network.PUBLIC;
-import static org.substra.node.orchestrator.Network.key;
 import static org.substra.node.orchestrator.Network.trainTask;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.key;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

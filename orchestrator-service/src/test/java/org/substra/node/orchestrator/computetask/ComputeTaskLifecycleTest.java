@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
-import static org.substra.node.orchestrator.Network.PUBLIC;
-import static org.substra.node.orchestrator.Network.address;
-import static org.substra.node.orchestrator.Network.assetInput;
-import static org.substra.node.orchestrator.Network.key;
-import static org.substra.node.orchestrator.Network.parentInput;
 import static org.substra.node.orchestrator.Network.taskOutput;
 import static org.substra.node.orchestrator.Network.trainTask;
 import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_BUILDING;
@@ -20,6 +15,11 @@ import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_FA
 import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_WAITING_FOR_BUILDER_SLOT;
 import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT;
 import static org.substra.node.orchestrator.protocol.ComputeTaskStatus.STATUS_WAITING_FOR_PARENT_TASKS;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
 import static org.substra.node.orchestrator.Network.PRIVATE;
-import static org.substra.node.orchestrator.Network.PUBLIC;
-import static org.substra.node.orchestrator.Network.assetInput;
-import static org.substra.node.orchestrator.Network.key;
-import static org.substra.node.orchestrator.Network.parentInput;
 import static org.substra.node.orchestrator.Network.taskOutput;
 import static org.substra.node.orchestrator.Network.trainTask;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.parentInput;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
 import static org.substra.node.orchestrator.Network.PRIVATE;
-import static org.substra.node.orchestrator.Network.PUBLIC;
-import static org.substra.node.orchestrator.Network.key;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.key;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +31,7 @@ import org.substra.node.orchestrator.protocol.QueryDataSamplesParam;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
 import org.substra.node.orchestrator.protocol.UpdateDataManagerParam;
 import org.substra.node.orchestrator.protocol.UpdateDataSamplesParam;
+import org.substra.node.testing.AssetMessages;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
 
@@ -74,8 +75,8 @@ class DataTest extends NetworkTest {
                             .setKey(key())
                             .setName("dm")
                             .setNewPermissions(PUBLIC)
-                            .setDescription(Network.address("d", key()))
-                            .setOpener(Network.address("o", key()))
+                            .setDescription(AssetMessages.address("d", key()))
+                            .setOpener(AssetMessages.address("o", key()))
                             .build()));
     assertEquals(
         "OE0101: datamanager is not valid: logs_permission: cannot be blank.",

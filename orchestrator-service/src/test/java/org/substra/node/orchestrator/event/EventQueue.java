@@ -3,12 +3,11 @@ package org.substra.node.orchestrator.event;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestBroker;
 
 /** A temporary queue on the test vhost, bound to the events exchange for one channel. */
 final class EventQueue implements AutoCloseable {
@@ -18,13 +17,7 @@ final class EventQueue implements AutoCloseable {
   private final String queue;
 
   EventQueue(String eventChannel) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    connection = factory.newConnection();
+    connection = TestBroker.connectionFactory().newConnection();
     channel = connection.createChannel();
     channel.exchangeDeclare("orchestrator", BuiltinExchangeType.TOPIC, true);
     queue = channel.queueDeclare().getQueue();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -29,8 +28,10 @@ import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
 import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 import org.substra.node.testing.LocalInfrastructure;
 import org.substra.node.testing.PackagedService;
+import org.substra.node.testing.TestBroker;
 
 /**
  * The outbox across a real crash: the packaged orchestrator is killed (SIGKILL) while clients
@@ -53,7 +54,7 @@ class OutboxCrashIT {
     LocalInfrastructure.ensureRunning();
     truncate();
     List<Long> positions = new CopyOnWriteArrayList<>();
-    try (Connection broker = broker().newConnection();
+    try (Connection broker = TestBroker.connectionFactory().newConnection();
         Channel rabbit = broker.createChannel()) {
       rabbit.exchangeDeclare("orchestrator", "topic", true);
       String queue = rabbit.queueDeclare("", false, true, true, null).getQueue();
@@ -135,16 +136,6 @@ class OutboxCrashIT {
       }
     }
     return order;
-  }
-
-  private static ConnectionFactory broker() {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    return factory;
   }
 
   private static void truncate() throws SQLException {
@@ -232,9 +223,7 @@ class OutboxCrashIT {
     }
 
     <T> T call(java.util.function.Function<io.grpc.Channel, T> calls) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), "MyOrg1MSP");
-      headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), "mychannel");
+      Metadata headers = CallerIdentity.headers("MyOrg1MSP", "mychannel");
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
       try {

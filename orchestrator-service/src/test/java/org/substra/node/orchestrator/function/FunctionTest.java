@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.substra.node.orchestrator.Network.ORG1;
 import static org.substra.node.orchestrator.Network.ORG2;
-import static org.substra.node.orchestrator.Network.PUBLIC;
-import static org.substra.node.orchestrator.Network.address;
-import static org.substra.node.orchestrator.Network.input;
-import static org.substra.node.orchestrator.Network.key;
 import static org.substra.node.orchestrator.Network.output;
 import static org.substra.node.orchestrator.Network.trainTask;
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
 
 import com.google.protobuf.Empty;
 import io.grpc.Status;

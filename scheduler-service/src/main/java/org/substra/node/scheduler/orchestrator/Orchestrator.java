@@ -1,8 +1,6 @@
 package org.substra.node.scheduler.orchestrator;
 
-import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +13,7 @@ import org.substra.node.orchestrator.protocol.FailedAssetKind;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.GetTaskParam;
 import org.substra.node.orchestrator.protocol.NewFailureReport;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
 import org.substra.node.scheduler.config.SchedulerConfig;
 
 /**
@@ -24,10 +23,6 @@ import org.substra.node.scheduler.config.SchedulerConfig;
 @Singleton
 public class Orchestrator {
 
-  private static final Metadata.Key<String> MSPID =
-      Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> CHANNEL =
-      Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER);
   private static final long DEADLINE_SECONDS = 30;
 
   private final ComputeTaskServiceGrpc.ComputeTaskServiceBlockingStub tasks;
@@ -70,10 +65,7 @@ public class Orchestrator {
   }
 
   private <S extends AbstractStub<S>> S as(S stub, String channel) {
-    Metadata headers = new Metadata();
-    headers.put(MSPID, config.mspId());
-    headers.put(CHANNEL, channel);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+    return CallerIdentity.as(stub, config.mspId(), channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 }

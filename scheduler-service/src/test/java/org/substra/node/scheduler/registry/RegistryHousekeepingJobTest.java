@@ -20,6 +20,7 @@ import org.substra.node.scheduler.testing.JobRuns;
 import org.substra.node.scheduler.testing.OwnerSchemas;
 import org.substra.node.scheduler.testing.ReadModelRows;
 import org.substra.node.testing.Dependency;
+import org.substra.node.testing.RegistryStandIn;
 import org.substra.node.testing.WithLocalDependencies;
 
 @QuarkusTest
@@ -40,6 +41,9 @@ class RegistryHousekeepingJobTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject Scheduler quartz;
+
+  /** Injected by the test resource. */
+  RegistryStandIn registry;
 
   @Test
   void deletesImagesNoFunctionNeedsAndIsIdempotent() throws Exception {
@@ -81,33 +85,31 @@ class RegistryHousekeepingJobTest {
     String unknown = checksum();
     String sharingRunningManifest = checksum();
 
-    RegistryStandIn.TAGS.clear();
-    RegistryStandIn.TAGS.put(tag(running), "sha256:running");
-    RegistryStandIn.TAGS.put(tag(sharingRunningManifest), "sha256:running");
-    RegistryStandIn.TAGS.put(tag(finishedLongAgo), "sha256:finished");
-    RegistryStandIn.TAGS.put(tag(finishedRecently), "sha256:recent");
-    RegistryStandIn.TAGS.put(tag(justRegistered), "sha256:new");
-    RegistryStandIn.TAGS.put(tag(unknown), "sha256:unknown");
-    RegistryStandIn.TAGS.put("latest", "sha256:other");
-    RegistryStandIn.DELETIONS.clear();
+    registry.reset();
+    registry.tag(tag(running), "sha256:running");
+    registry.tag(tag(sharingRunningManifest), "sha256:running");
+    registry.tag(tag(finishedLongAgo), "sha256:finished");
+    registry.tag(tag(finishedRecently), "sha256:recent");
+    registry.tag(tag(justRegistered), "sha256:new");
+    registry.tag(tag(unknown), "sha256:unknown");
+    registry.tag("latest", "sha256:other");
 
     JobRuns runs = new JobRuns(dataSource, quartz);
     assertThat(runs.runNow(RegistryHousekeepingJob.ID).outcome()).isEqualTo("SUCCESS");
 
-    assertThat(RegistryStandIn.TAGS.keySet())
+    assertThat(registry.tags())
         .containsExactlyInAnyOrder(
             tag(running),
             tag(sharingRunningManifest),
             tag(finishedRecently),
             tag(justRegistered),
             "latest");
-    assertThat(RegistryStandIn.DELETIONS)
-        .containsExactlyInAnyOrder("sha256:finished", "sha256:unknown");
+    assertThat(registry.deletions()).containsExactlyInAnyOrder("sha256:finished", "sha256:unknown");
 
     JobRuns.Run again = runs.runNow(RegistryHousekeepingJob.ID);
     assertThat(again.outcome()).isEqualTo("SUCCESS");
     assertThat(again.summary()).isEqualTo("examined 5 image tags, deleted 0");
-    assertThat(RegistryStandIn.DELETIONS).hasSize(2);
+    assertThat(registry.deletions()).hasSize(2);
   }
 
   private static String tag(String checksum) {

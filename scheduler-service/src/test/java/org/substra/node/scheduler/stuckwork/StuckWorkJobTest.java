@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -28,7 +27,7 @@ import org.substra.node.scheduler.testing.OwnerSchemas;
 import org.substra.node.scheduler.testing.ReadModelRows;
 import org.substra.node.scheduler.testing.RealOrchestrator;
 import org.substra.node.testing.Dependency;
-import org.substra.node.testing.LocalInfrastructure;
+import org.substra.node.testing.TestBroker;
 import org.substra.node.testing.WithLocalDependencies;
 
 @QuarkusTest
@@ -60,7 +59,7 @@ class StuckWorkJobTest {
     ReadModelRows readModel = new ReadModelRows(dataSource);
     JobRuns runs = new JobRuns(dataSource, quartz);
     try (OrchestratorClient orchestrator = new OrchestratorClient(RealOrchestrator.grpcPort());
-        Connection broker = broker().newConnection();
+        Connection broker = TestBroker.connectionFactory().newConnection();
         Channel rabbit = broker.createChannel()) {
       rabbit.exchangeDeclare(EXCHANGE, "direct", true);
       String queue = rabbit.queueDeclare("", false, true, true, null).getQueue();
@@ -142,15 +141,5 @@ class StuckWorkJobTest {
       assertThat(orchestrator.status(staleRow))
           .isEqualTo(ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT);
     }
-  }
-
-  private static ConnectionFactory broker() {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalInfrastructure.RABBITMQ_HOST);
-    factory.setPort(LocalInfrastructure.RABBITMQ_PORT);
-    factory.setUsername(LocalInfrastructure.RABBITMQ_USER);
-    factory.setPassword(LocalInfrastructure.RABBITMQ_PASSWORD);
-    factory.setVirtualHost(LocalInfrastructure.RABBITMQ_TEST_VHOST);
-    return factory;
   }
 }

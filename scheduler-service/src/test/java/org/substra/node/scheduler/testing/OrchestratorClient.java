@@ -1,23 +1,23 @@
 package org.substra.node.scheduler.testing;
 
+import static org.substra.node.testing.AssetMessages.PUBLIC;
+import static org.substra.node.testing.AssetMessages.address;
+import static org.substra.node.testing.AssetMessages.assetInput;
+import static org.substra.node.testing.AssetMessages.input;
+import static org.substra.node.testing.AssetMessages.key;
+import static org.substra.node.testing.AssetMessages.output;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.substra.node.orchestrator.protocol.Addressable;
 import org.substra.node.orchestrator.protocol.ApplyFunctionActionParam;
 import org.substra.node.orchestrator.protocol.ApplyTaskActionParam;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputePlanServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskAction;
-import org.substra.node.orchestrator.protocol.ComputeTaskInput;
 import org.substra.node.orchestrator.protocol.ComputeTaskServiceGrpc;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.DataManagerServiceGrpc;
@@ -25,8 +25,6 @@ import org.substra.node.orchestrator.protocol.DataSampleServiceGrpc;
 import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.orchestrator.protocol.FailureReportServiceGrpc;
 import org.substra.node.orchestrator.protocol.FunctionAction;
-import org.substra.node.orchestrator.protocol.FunctionInput;
-import org.substra.node.orchestrator.protocol.FunctionOutput;
 import org.substra.node.orchestrator.protocol.FunctionServiceGrpc;
 import org.substra.node.orchestrator.protocol.GetFailureReportParam;
 import org.substra.node.orchestrator.protocol.GetTaskParam;
@@ -36,12 +34,11 @@ import org.substra.node.orchestrator.protocol.NewComputeTaskOutput;
 import org.substra.node.orchestrator.protocol.NewDataManager;
 import org.substra.node.orchestrator.protocol.NewDataSample;
 import org.substra.node.orchestrator.protocol.NewFunction;
-import org.substra.node.orchestrator.protocol.NewPermissions;
-import org.substra.node.orchestrator.protocol.OrganizationServiceGrpc;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
-import org.substra.node.orchestrator.protocol.RegisterOrganizationParam;
 import org.substra.node.orchestrator.protocol.RegisterTasksParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
+import org.substra.node.orchestrator.protocol.client.CallerIdentity;
+import org.substra.node.testing.TestOrchestrator;
 
 /**
  * A client of the real orchestrator acting for {@code MyOrg1MSP} in {@code mychannel}: just enough
@@ -51,7 +48,6 @@ public final class OrchestratorClient implements AutoCloseable {
 
   public static final String CHANNEL = "mychannel";
   public static final String ORG = "MyOrg1MSP";
-  private static final NewPermissions PUBLIC = NewPermissions.newBuilder().setPublic(true).build();
 
   private final ManagedChannel channel;
 
@@ -59,19 +55,8 @@ public final class OrchestratorClient implements AutoCloseable {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
-  private static Addressable address(String kind, String key) {
-    return Addressable.newBuilder()
-        .setChecksum("a".repeat(64))
-        .setStorageAddress("http://backend-org-1.example:8000/" + kind + "/" + key + "/")
-        .build();
-  }
-
   private <S extends AbstractStub<S>> S as(S stub) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("mspid", Metadata.ASCII_STRING_MARSHALLER), ORG);
-    headers.put(Metadata.Key.of("channel", Metadata.ASCII_STRING_MARSHALLER), CHANNEL);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return CallerIdentity.as(stub, ORG, CHANNEL).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   /**
@@ -80,17 +65,7 @@ public final class OrchestratorClient implements AutoCloseable {
    * tasks.
    */
   public List<String> waitingTasks(int count) {
-    try {
-      as(OrganizationServiceGrpc.newBlockingStub(channel))
-          .registerOrganization(
-              RegisterOrganizationParam.newBuilder()
-                  .setAddress("http://org1.example:8000")
-                  .build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
-    }
+    TestOrchestrator.join(channel, ORG);
     String function = key();
     as(FunctionServiceGrpc.newBlockingStub(channel))
         .registerFunction(
@@ -100,17 +75,9 @@ public final class OrchestratorClient implements AutoCloseable {
                 .setDescription(address("function-description", function))
                 .setArchive(address("function-archive", function))
                 .setNewPermissions(PUBLIC)
-                .putInputs(
-                    "datasamples",
-                    FunctionInput.newBuilder()
-                        .setKind(AssetKind.ASSET_DATA_SAMPLE)
-                        .setMultiple(true)
-                        .build())
-                .putInputs(
-                    "opener",
-                    FunctionInput.newBuilder().setKind(AssetKind.ASSET_DATA_MANAGER).build())
-                .putOutputs(
-                    "shared", FunctionOutput.newBuilder().setKind(AssetKind.ASSET_MODEL).build())
+                .putInputs("datasamples", input(AssetKind.ASSET_DATA_SAMPLE, true, false))
+                .putInputs("opener", input(AssetKind.ASSET_DATA_MANAGER, false, false))
+                .putOutputs("shared", output(AssetKind.ASSET_MODEL))
                 .build());
     functionAction(function, FunctionAction.FUNCTION_ACTION_BUILDING);
     as(FunctionServiceGrpc.newBlockingStub(channel))
@@ -156,10 +123,8 @@ public final class OrchestratorClient implements AutoCloseable {
               .setKey(task)
               .setFunctionKey(function)
               .setComputePlanKey(plan)
-              .addInputs(
-                  ComputeTaskInput.newBuilder().setIdentifier("opener").setAssetKey(dataManager))
-              .addInputs(
-                  ComputeTaskInput.newBuilder().setIdentifier("datasamples").setAssetKey(sample))
+              .addInputs(assetInput("opener", dataManager))
+              .addInputs(assetInput("datasamples", sample))
               .putOutputs(
                   "shared", NewComputeTaskOutput.newBuilder().setPermissions(PUBLIC).build()));
     }
@@ -195,10 +160,6 @@ public final class OrchestratorClient implements AutoCloseable {
                 .setFunctionKey(function)
                 .setAction(action)
                 .build());
-  }
-
-  private static String key() {
-    return UUID.randomUUID().toString();
   }
 
   @Override

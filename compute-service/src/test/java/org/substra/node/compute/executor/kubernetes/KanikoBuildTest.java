@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +67,16 @@ class KanikoBuildTest {
         .build();
   }
 
-  /** Serves one archive for every function. */
-  record OneArchive(byte[] archive) implements AssetSource {
+  /** Serves one archive for every function, noting the owner of each function it is asked for. */
+  record OneArchive(byte[] archive, List<String> fetchedFor) implements AssetSource {
+
+    OneArchive(byte[] archive) {
+      this(archive, new CopyOnWriteArrayList<>());
+    }
+
     @Override
     public void functionArchive(Function function, Path destination) throws IOException {
+      fetchedFor.add(function.getOwner());
       Files.createDirectories(destination.getParent());
       Files.write(destination, archive);
     }

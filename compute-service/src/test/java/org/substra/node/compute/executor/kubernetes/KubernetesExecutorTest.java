@@ -32,16 +32,12 @@ import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
-import org.substra.node.compute.registry.RegistryStandIn;
 import org.substra.node.compute.staging.TaskWorkspace;
-import org.substra.node.compute.storage.AssetSource;
 import org.substra.node.compute.work.PlanTeardown;
 import org.substra.node.orchestrator.protocol.AssetKind;
-import org.substra.node.orchestrator.protocol.DataManager;
-import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.FunctionOutput;
-import org.substra.node.orchestrator.protocol.Model;
+import org.substra.node.testing.RegistryStandIn;
 
 /**
  * Build then run through the executor interface, against the fabric8 mock API server and a registry
@@ -131,30 +127,7 @@ class KubernetesExecutorTest {
     return new KubernetesExecutor(
         config,
         TestConfigs.registry(settings),
-        new AssetSource() {
-          final AssetSource archive = new KanikoBuildTest.OneArchive(KanikoBuildTest.ARCHIVE);
-
-          @Override
-          public void functionArchive(Function function, Path destination) throws IOException {
-            archivesFetched.add(function.getOwner());
-            archive.functionArchive(function, destination);
-          }
-
-          @Override
-          public void opener(DataManager dataManager, Path destination) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public void model(Model model, Path destination) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public void dataSample(DataSample sample, Path destination) {
-            throw new UnsupportedOperationException();
-          }
-        },
+        new KanikoBuildTest.OneArchive(KanikoBuildTest.ARCHIVE, archivesFetched),
         pods);
   }
 
