@@ -13,7 +13,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -139,57 +140,78 @@ public class ObjectStorage {
     }
 
     Uploaded run(InputStream content, byte[] first) throws IOException {
-      StreamingBody body = new StreamingBody(16);
-      CompletableFuture<Void> stored = uploads.put(bucket, object, body, announced);
-      ByteArrayOutputStream overrun = new ByteArrayOutputStream();
-      long sent = first.length;
+      HttpURLConnection put;
       try {
-        body.offer(ByteBuffer.wrap(first));
-        while (true) {
-          byte[] chunk = new byte[CHUNK];
-          int n = content.readNBytes(chunk, 0, CHUNK);
+        put = uploads.openPut(bucket, object, announced);
+      } catch (IOException e) {
+        IDLE_BUFFERS.offer(first);
+        throw unavailable(e);
+      }
+      ByteArrayOutputStream overrun = new ByteArrayOutputStream();
+      try {
+        OutputStream out = body(put);
+        send(out, first, first.length);
+        long sent = first.length;
+        byte[] chunk = new byte[CHUNK];
+        for (int n = CHUNK; n == CHUNK; ) {
+          n = content.readNBytes(chunk, 0, CHUNK);
           int fits = (int) Math.min(n, announced - sent);
-          if (fits > 0) {
-            body.offer(ByteBuffer.wrap(chunk, 0, fits));
-            sent += fits;
+          send(out, chunk, fits);
+          sent += fits;
+          if (overrun.size() + n - fits > MAX_OVERRUN) {
+            throw new IOException("The content is longer than announced");
           }
-          if (n > fits) {
-            if (overrun.size() + n - fits > MAX_OVERRUN) {
-              throw new IOException("The content is longer than announced");
-            }
-            overrun.write(chunk, fits, n - fits);
-          }
-          if (n < CHUNK) {
-            break;
-          }
+          overrun.write(chunk, fits, n - fits);
         }
         long length = sent + overrun.size();
         for (long filled = sent; filled < announced; filled += CHUNK) {
-          body.offer(ByteBuffer.wrap(ZEROS, 0, (int) Math.min(CHUNK, announced - filled)));
+          send(out, ZEROS, (int) Math.min(CHUNK, announced - filled));
         }
-        body.complete();
-        await(stored);
+        finish(put, out);
         if (length != announced) {
           mend(length, overrun.toByteArray());
         }
         return new Uploaded(length, length != announced);
       } catch (IOException | RuntimeException failed) {
-        body.fail(failed);
-        Throwable storeFailure = failed;
-        try {
-          stored.join();
-        } catch (CompletionException | CancellationException e) {
-          storeFailure = e.getCause() != null ? e.getCause() : e;
-        }
+        // The store drops a put whose body was cut short.
+        put.disconnect();
         remove(bucket, object);
-        if (failed instanceof StreamingBody.Stopped) {
-          throw unavailable(storeFailure instanceof Exception e ? e : failed);
-        }
         throw failed;
       } finally {
-        if (stored.isDone()) {
-          IDLE_BUFFERS.offer(first);
+        IDLE_BUFFERS.offer(first);
+      }
+    }
+
+    // The store's failures are unavailability (503); only the content's own are thrown as they are.
+
+    private static OutputStream body(HttpURLConnection put) {
+      try {
+        return put.getOutputStream();
+      } catch (IOException e) {
+        throw unavailable(e);
+      }
+    }
+
+    private static void send(OutputStream out, byte[] bytes, int length) {
+      try {
+        out.write(bytes, 0, length);
+      } catch (IOException e) {
+        throw unavailable(e);
+      }
+    }
+
+    private void finish(HttpURLConnection put, OutputStream out) {
+      try {
+        out.close();
+        int status = put.getResponseCode();
+        if (status / 100 != 2) {
+          throw new IOException("The object storage answered " + status + " to PUT " + object);
         }
+        try (InputStream answer = put.getInputStream()) {
+          answer.transferTo(OutputStream.nullOutputStream());
+        }
+      } catch (IOException e) {
+        throw unavailable(e);
       }
     }
 
