@@ -9,14 +9,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.substra.node.api.testing.OidcBrowser;
+import org.substra.node.api.testing.OidcIdentities;
 import org.substra.node.api.testing.OidcProviderStandIn;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
@@ -82,15 +81,15 @@ class OidcDefaultChannelTest {
     String local = OidcBrowser.unique("grace");
     String username = local + "_example.com";
     Response login = OidcBrowser.login(OidcBrowser.unique("sub"), local + "@example.com", null);
-    String firstRefreshToken = identity(username).getString("refresh_token");
+    String firstRefreshToken = OidcIdentities.of(pool, username).getString("refresh_token");
     assertThat(firstRefreshToken).isNotEmpty();
     int refreshes = OidcProviderStandIn.current().refreshes();
 
-    lapse(username);
+    OidcIdentities.lapse(pool, username);
     OidcBrowser.as(login).get("/info/").then().statusCode(200).body("user", equalTo(username));
 
     assertThat(OidcProviderStandIn.current().refreshes()).isEqualTo(refreshes + 1);
-    Row extended = identity(username);
+    Row extended = OidcIdentities.of(pool, username);
     assertThat(extended.getString("refresh_token")).isNotEqualTo(firstRefreshToken);
     assertThat(extended.getOffsetDateTime("last_login_at"))
         .isAfter(OffsetDateTime.now().minusMinutes(5));
@@ -100,30 +99,10 @@ class OidcDefaultChannelTest {
 
     OidcProviderStandIn.current().refuseRefresh(true);
     try {
-      lapse(username);
+      OidcIdentities.lapse(pool, username);
       OidcBrowser.as(login).get("/info/").then().statusCode(403);
     } finally {
       OidcProviderStandIn.current().refuseRefresh(false);
     }
-  }
-
-  private Row identity(String username) {
-    return pool.preparedQuery(
-            "SELECT o.* FROM api.oidc_identities o JOIN api.users u ON u.id = o.user_id"
-                + " WHERE u.username = $1")
-        .execute(Tuple.of(username))
-        .await()
-        .atMost(Duration.ofSeconds(10))
-        .iterator()
-        .next();
-  }
-
-  private void lapse(String username) {
-    pool.preparedQuery(
-            "UPDATE api.oidc_identities SET last_login_at = now() - interval '2 hours'"
-                + " WHERE user_id = (SELECT id FROM api.users WHERE username = $1)")
-        .execute(Tuple.of(username))
-        .await()
-        .atMost(Duration.ofSeconds(10));
   }
 }

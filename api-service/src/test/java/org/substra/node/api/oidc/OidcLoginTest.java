@@ -10,8 +10,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.substra.node.api.auth.AuthenticationTest;
 import org.substra.node.api.testing.OidcBrowser;
+import org.substra.node.api.testing.OidcIdentities;
 import org.substra.node.api.testing.OidcProviderStandIn;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
@@ -102,7 +101,7 @@ class OidcLoginTest {
     again.then().statusCode(302).header("Location", "http://localhost:8000/");
     OidcBrowser.as(again).get("/info/").then().statusCode(200).body("user", equalTo(local));
     assertThat(userCount()).isEqualTo(users);
-    assertThat(identity(local).getString("email")).isEqualTo("samuel@other.example");
+    assertThat(OidcIdentities.of(pool, local).getString("email")).isEqualTo("samuel@other.example");
   }
 
   @Test
@@ -253,7 +252,7 @@ class OidcLoginTest {
     Response login = OidcBrowser.login(OidcBrowser.unique("sub"), local + "@example.com", null);
     OidcBrowser.as(login).get("/info/").then().statusCode(200);
 
-    lapse(local);
+    OidcIdentities.lapse(pool, local);
 
     OidcBrowser.as(login)
         .get("/info/")
@@ -289,26 +288,5 @@ class OidcLoginTest {
         .iterator()
         .next()
         .getLong(0);
-  }
-
-  Row identity(String username) {
-    return pool.preparedQuery(
-            "SELECT o.* FROM api.oidc_identities o JOIN api.users u ON u.id = o.user_id"
-                + " WHERE u.username = $1")
-        .execute(Tuple.of(username))
-        .await()
-        .atMost(Duration.ofSeconds(10))
-        .iterator()
-        .next();
-  }
-
-  /** The user's login at the provider as if it were two hours old. */
-  void lapse(String username) {
-    pool.preparedQuery(
-            "UPDATE api.oidc_identities SET last_login_at = now() - interval '2 hours'"
-                + " WHERE user_id = (SELECT id FROM api.users WHERE username = $1)")
-        .execute(Tuple.of(username))
-        .await()
-        .atMost(Duration.ofSeconds(10));
   }
 }
