@@ -17,13 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.substra.node.compute.testing.Dispatcher;
+import org.substra.node.compute.testing.NetworkAndQueues;
 import org.substra.node.compute.testing.RealOrchestrator;
-import org.substra.node.compute.testing.TestNetwork;
-import org.substra.node.compute.testing.WorkQueues;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.ErrorType;
 import org.substra.node.testing.Dependency;
@@ -38,7 +35,7 @@ import org.substra.node.testing.WithLocalDependencies;
 @WithKubernetesTestServer
 @WithLocalDependencies({Dependency.RABBITMQ, Dependency.OBJECT_STORAGE})
 @WithTestResource(RealOrchestrator.class)
-class ChainkeysPlanTest {
+class ChainkeysPlanTest extends NetworkAndQueues {
 
   static final String NAMESPACE = "secure-agg";
 
@@ -51,21 +48,6 @@ class ChainkeysPlanTest {
   }
 
   @KubernetesTestServer KubernetesServer kubernetes;
-
-  static TestNetwork network;
-  static WorkQueues queues;
-
-  @BeforeAll
-  static void connect() throws Exception {
-    network = new TestNetwork();
-    queues = new WorkQueues();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    queues.close();
-    network.close();
-  }
 
   ComputeTaskStatus run(String plan, String function) throws Exception {
     String dataManager = network.dataManager();

@@ -22,15 +22,13 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.Checksums;
 import org.substra.node.compute.testing.Dispatcher;
+import org.substra.node.compute.testing.NetworkAndQueues;
 import org.substra.node.compute.testing.RealOrchestrator;
 import org.substra.node.compute.testing.TestNetwork;
-import org.substra.node.compute.testing.WorkQueues;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.orchestrator.protocol.ErrorType;
@@ -48,22 +46,7 @@ import org.substra.node.testing.WithLocalDependencies;
 @QuarkusTest
 @WithLocalDependencies({Dependency.RABBITMQ, Dependency.OBJECT_STORAGE})
 @WithTestResource(RealOrchestrator.class)
-class ComputePlanTest {
-
-  static TestNetwork network;
-  static WorkQueues queues;
-
-  @BeforeAll
-  static void connect() throws Exception {
-    network = new TestNetwork();
-    queues = new WorkQueues();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    queues.close();
-    network.close();
-  }
+class ComputePlanTest extends NetworkAndQueues {
 
   static void await(String what, Duration timeout, BooleanSupplier condition)
       throws InterruptedException {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.substra.node.compute.testing.ComputeServiceProcess;
 import org.substra.node.compute.testing.Dispatcher;
-import org.substra.node.compute.testing.TestNetwork;
-import org.substra.node.compute.testing.WorkQueues;
+import org.substra.node.compute.testing.NetworkAndQueues;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.testing.PackagedService;
 
@@ -19,23 +17,13 @@ import org.substra.node.testing.PackagedService;
  * message comes back, the orchestrator still says EXECUTING, the orphaned process of the first run
  * is stopped and the task runs again to DONE. Never stuck.
  */
-class CrashRecoveryIT {
+class CrashRecoveryIT extends NetworkAndQueues {
 
-  static TestNetwork network;
-  static WorkQueues queues;
   static Path workDir = Path.of("target", "it-work").toAbsolutePath();
 
   @BeforeAll
-  static void connect() throws Exception {
-    network = new TestNetwork();
-    queues = new WorkQueues();
+  static void purge() throws Exception {
     queues.purge();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    queues.close();
-    network.close();
   }
 
   static PackagedService computeService() {

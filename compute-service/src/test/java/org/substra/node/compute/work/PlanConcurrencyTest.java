@@ -14,13 +14,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.substra.node.compute.testing.Dispatcher;
+import org.substra.node.compute.testing.NetworkAndQueues;
 import org.substra.node.compute.testing.RealOrchestrator;
-import org.substra.node.compute.testing.TestNetwork;
-import org.substra.node.compute.testing.WorkQueues;
 import org.substra.node.orchestrator.protocol.ComputeTaskStatus;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
@@ -33,28 +30,13 @@ import org.substra.node.testing.WithLocalDependencies;
 @TestProfile(PlanConcurrencyTest.TwoPlansAtOnce.class)
 @WithLocalDependencies({Dependency.RABBITMQ, Dependency.OBJECT_STORAGE})
 @WithTestResource(RealOrchestrator.class)
-class PlanConcurrencyTest {
+class PlanConcurrencyTest extends NetworkAndQueues {
 
   public static class TwoPlansAtOnce implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of("compute.concurrency", "2");
     }
-  }
-
-  static TestNetwork network;
-  static WorkQueues queues;
-
-  @BeforeAll
-  static void connect() throws Exception {
-    network = new TestNetwork();
-    queues = new WorkQueues();
-  }
-
-  @AfterAll
-  static void disconnect() throws Exception {
-    queues.close();
-    network.close();
   }
 
   record Interval(double start, double end) {
