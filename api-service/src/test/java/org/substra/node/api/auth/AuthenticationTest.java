@@ -23,11 +23,21 @@ import org.substra.node.testing.WithLocalDependencies;
 public class AuthenticationTest {
 
   public static JsonPath login() {
+    return login("test-admin", "test-password");
+  }
+
+  /** The token of a user's login. */
+  public static String token(String username, String password) {
+    return login(username, password).getString("token");
+  }
+
+  /** The SDK's login of a user: the answer of {@code POST /api-token-auth/}, 200. */
+  public static JsonPath login(String username, String password) {
     return given()
         .accept("application/json;version=0.0")
         .contentType(ContentType.URLENC)
-        .formParam("username", "test-admin")
-        .formParam("password", "test-password")
+        .formParam("username", username)
+        .formParam("password", password)
         .post("/api-token-auth/")
         .then()
         .statusCode(200)

@@ -41,18 +41,6 @@ class PasswordResetTest {
         .statusCode();
   }
 
-  static String login(String username, String password) {
-    return given()
-        .contentType(ContentType.URLENC)
-        .formParam("username", username)
-        .formParam("password", password)
-        .post("/api-token-auth/")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("token");
-  }
-
   static String newUser(String admin, String role) {
     String username = "user-" + UUID.randomUUID().toString().substring(0, 8);
     as(admin)
@@ -106,7 +94,7 @@ class PasswordResetTest {
         .statusCode(200)
         .body("username", equalTo(bob))
         .body("role", equalTo("USER"));
-    login(bob, "reset-password-1");
+    AuthenticationTest.token(bob, "reset-password-1");
     org.junit.jupiter.api.Assertions.assertEquals(400, loginStatus(bob, "password123"));
 
     setPassword(bob, token, "reset-password-2").then().statusCode(401);
@@ -137,7 +125,7 @@ class PasswordResetTest {
     String admin = AuthenticationTest.login().getString("token");
     String dave = newUser(admin, "USER");
     String token = reset(admin, dave);
-    as(login(dave, "password123"))
+    as(AuthenticationTest.token(dave, "password123"))
         .body(Map.of("password", "chosen-password"))
         .put("/users/" + dave + "/password/")
         .then()
@@ -151,7 +139,7 @@ class PasswordResetTest {
     String erin = newUser(admin, "USER");
 
     given().post("/users/" + erin + "/reset_password/").then().statusCode(401);
-    as(login(erin, "password123"))
+    as(AuthenticationTest.token(erin, "password123"))
         .post("/users/" + erin + "/reset_password/")
         .then()
         .statusCode(403)

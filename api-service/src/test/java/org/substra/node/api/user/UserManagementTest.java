@@ -23,18 +23,6 @@ class UserManagementTest {
     return given().header("Authorization", "Token " + token).contentType(ContentType.JSON);
   }
 
-  private static String login(String username, String password) {
-    return given()
-        .contentType(ContentType.URLENC)
-        .formParam("username", username)
-        .formParam("password", password)
-        .post("/api-token-auth/")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("token");
-  }
-
   @Test
   void anAdminManagesUsersAndUsersTheirPassword() {
     String admin = AuthenticationTest.login().getString("token");
@@ -65,7 +53,7 @@ class UserManagementTest {
         .then()
         .body("results.username", hasItem(alice));
 
-    String user = login(alice, "password123");
+    String user = AuthenticationTest.token(alice, "password123");
     as(user)
         .body("{\"username\": \"mallory\", \"password\": \"password123\"}")
         .post("/users/")
@@ -82,7 +70,7 @@ class UserManagementTest {
         .then()
         .statusCode(200)
         .body(equalTo("{}"));
-    login(alice, "newpassword1");
+    AuthenticationTest.token(alice, "newpassword1");
 
     as(admin)
         .body("{\"role\": \"ADMIN\"}")

@@ -107,7 +107,7 @@ class UsersAwaitingApprovalTest {
     given().get("/users-awaiting-approval/").then().statusCode(401);
     // Users awaiting approval have the ADMIN role by default, but no channel: they cannot admit
     // themselves.
-    String self = PasswordResetTest.login(waiting, "password123");
+    String self = AuthenticationTest.token(waiting, "password123");
     as(self).get("/users-awaiting-approval/").then().statusCode(403);
     as(self)
         .queryParam("username", waiting)
@@ -115,7 +115,7 @@ class UsersAwaitingApprovalTest {
         .put("/users-awaiting-approval/")
         .then()
         .statusCode(403);
-    String user = PasswordResetTest.login(PasswordResetTest.newUser(admin, "USER"), "password123");
+    String user = AuthenticationTest.token(PasswordResetTest.newUser(admin, "USER"), "password123");
     as(user).get("/users-awaiting-approval/").then().statusCode(403);
     as(user)
         .queryParam("username", waiting)
