@@ -122,7 +122,7 @@ public class AuthService {
                 throw ApiException.unauthenticated("The token is expired");
               }
               User user = token.user;
-              return new AuthenticatedUser(user.id, user.username, user.role, user.channel);
+              return AuthenticatedUser.of(user);
             });
   }
 

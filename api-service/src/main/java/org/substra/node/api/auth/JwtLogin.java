@@ -117,7 +117,7 @@ public class JwtLogin {
               if (user == null) {
                 throw invalid("User not found");
               }
-              return new AuthenticatedUser(user.id, user.username, user.role, user.channel);
+              return AuthenticatedUser.of(user);
             });
   }
 

@@ -33,8 +33,8 @@ public class OidcLoginValidity {
 
   /** {@code user}, once its OIDC login (if it has one) is still valid or has been extended. */
   public Uni<AuthenticatedUser> check(AuthenticatedUser user) {
-    // Organizations (Basic auth) have no user id; without OIDC there is no window to check.
-    if (!config.enabled() || user == null || user.id() == null) {
+    // Only users of an OIDC login have a window: local users and organizations cost no query.
+    if (!config.enabled() || user == null || !user.external()) {
       return Uni.createFrom().item(user);
     }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

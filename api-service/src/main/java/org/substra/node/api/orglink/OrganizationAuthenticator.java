@@ -87,7 +87,7 @@ public class OrganizationAuthenticator {
                       throw ApiException.unauthenticated("Invalid username/password.");
                     }
                     return new AuthenticatedUser(
-                        null, organizationId, ROLE, channelOf(incoming, channel));
+                        null, organizationId, ROLE, channelOf(incoming, channel), false);
                   });
             });
   }
