@@ -68,6 +68,44 @@ public interface ComputeConfig {
   /** Local executor (functions run as local processes). */
   Local local();
 
+  /**
+   * What one task may use, on either executor: the local sandbox enforces them as process limits,
+   * compute pods get them as resource limits and a deadline. The chart maps its compute-pod
+   * settings ({@code worker.computePod.*}) onto these.
+   */
+  Limits limits();
+
+  interface Limits {
+
+    /**
+     * Memory of a task: the address space of each sandboxed process locally, the container's
+     * memory limit in a pod.
+     */
+    @WithDefault("4Gi")
+    io.fabric8.kubernetes.api.model.Quantity memory();
+
+    /**
+     * CPU cores of a task: a pod's CPU limit; locally the task's CPU time is bounded by cores times
+     * {@link #timeout()}.
+     */
+    @WithDefault("2")
+    io.fabric8.kubernetes.api.model.Quantity cpu();
+
+    /** Wall-clock time of one task; then it is killed and fails naming this limit. */
+    @WithDefault("24h")
+    Duration timeout();
+
+    /** Processes and threads a task may have at once (a fork bomb meets this). */
+    @WithDefault("512")
+    int processes();
+
+    /**
+     * Bytes a task may write: its output and scratch folders locally, ephemeral storage in a pod.
+     */
+    @WithDefault("10Gi")
+    io.fabric8.kubernetes.api.model.Quantity disk();
+  }
+
   /** Secure-aggregation chainkeys handed to the tasks of tagged plans (worker-spec §2.8). */
   Chainkeys chainkeys();
 
