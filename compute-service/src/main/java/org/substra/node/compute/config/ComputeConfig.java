@@ -197,6 +197,61 @@ public interface ComputeConfig {
      */
     @WithDefault("10240")
     long cacheMegabytes();
+
+    /** The sandbox every function process runs in (see compute-service README, trust model). */
+    Sandbox sandbox();
+  }
+
+  interface Sandbox {
+
+    /**
+     * Run functions in a bubblewrap sandbox. Off, or where the sandbox cannot start, functions of
+     * other organizations are refused and this organization's own run only with {@link
+     * #allowUnsandboxedOwnFunctions()}.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The bubblewrap executable. */
+    @WithDefault("bwrap")
+    String bwrap();
+
+    /**
+     * When this service runs as root, functions run as this host user id plus the plan's slot (0 to
+     * {@code compute.concurrency - 1}): an unprivileged id that owns no file of the node, and one
+     * per concurrent plan so that process limits do not add up. As another user, functions keep
+     * that user's id (still in their own user namespace).
+     */
+    @WithDefault("100000")
+    int uid();
+
+    /**
+     * Where the sandbox cannot start (or is off), still run this organization's own functions,
+     * unsandboxed: only for a node whose operator trusts every function its own users register.
+     */
+    @WithDefault("false")
+    boolean allowUnsandboxedOwnFunctions();
+
+    /**
+     * Host files and folders functions see read-only at the same path, besides the minimal system
+     * ({@link #systemPaths()}), the interpreter's installation and the folders of {@code
+     * compute.local.env.PYTHONPATH}, which are added by themselves.
+     */
+    Optional<List<Path>> readOnlyPaths();
+
+    /**
+     * The minimal system functions see read-only: interpreters, libraries, dynamic loader and time
+     * zones; none of it holds a secret of the node. Missing paths are skipped; links are recreated
+     * as links.
+     */
+    @WithDefault(
+        "/usr,/bin,/sbin,/lib,/lib32,/lib64,/libx32,/etc/ld.so.cache,/etc/ld.so.conf,"
+            + "/etc/ld.so.conf.d,/etc/alternatives,/etc/localtime,/etc/nsswitch.conf")
+    List<Path> systemPaths();
+
+    /** How often the memory and disk use of a running task is checked. */
+    @WithDefault("250ms")
+    Duration checkInterval();
   }
 
   enum Executor {

@@ -53,6 +53,16 @@ public interface Executor {
    */
   void tearDown(String planKey) throws IOException, InterruptedException;
 
-  /** What one function process did. */
-  record Execution(int exitCode, boolean stopped, Path logs) {}
+  /**
+   * What one function process did.
+   *
+   * @param limit when the task was ended by one of its limits or refused, the sentence saying which
+   *     (it goes into the failure report), else null
+   */
+  record Execution(int exitCode, boolean stopped, Path logs, String limit) {
+
+    public Execution(int exitCode, boolean stopped, Path logs) {
+      this(exitCode, stopped, logs, null);
+    }
+  }
 }

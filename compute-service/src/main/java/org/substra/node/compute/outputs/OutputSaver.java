@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,8 @@ public class OutputSaver {
       AssetKind kind = function.getOutputsOrThrow(identifier).getKind();
       if (kind == AssetKind.ASSET_PERFORMANCE) {
         Path file = performancePath(workspace, identifier);
-        if (!Files.isRegularFile(file)) {
+        // never followed: a link the function left would make this service read it as root
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
           throw new MissingOutput("the function wrote no performance " + identifier);
         }
         float value;
@@ -81,7 +83,7 @@ public class OutputSaver {
         }
       } else if (kind == AssetKind.ASSET_MODEL) {
         Path file = modelPath(workspace, identifier);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
           throw new MissingOutput("the function wrote no model " + identifier);
         }
         String key = UUID.randomUUID().toString();

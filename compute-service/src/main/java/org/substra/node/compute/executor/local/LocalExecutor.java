@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -19,6 +21,7 @@ import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
 import org.substra.node.compute.executor.TaskRun;
+import org.substra.node.compute.executor.local.SandboxCommand.Mount;
 import org.substra.node.compute.staging.Archives;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.Checksums;
@@ -38,10 +41,23 @@ public class LocalExecutor implements Executor {
   private static final Logger LOG = Logger.getLogger(LocalExecutor.class);
   private static final String COMMAND_FILE = "command.json";
 
+  /** Where a sandboxed function sees its source (its working directory) and its task folders. */
+  static final String FUNCTION_ROOT = "/function";
+
+  static final String TASK_ROOT = "/task";
+
+  /** The task folders a function writes; the others are its inputs, read-only. */
+  static final Set<String> WRITABLE = Set.of("out_models", "perf", "export");
+
+  private static final String SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
+
   private final ComputeConfig config;
   private final AssetSource assets;
   private final Path functions;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Sandbox sandbox;
+  private final TaskLimits limits;
+  private final Slots slots;
 
   private record Running(Process process, boolean[] stopped) {}
 
@@ -49,6 +65,34 @@ public class LocalExecutor implements Executor {
     this.config = config;
     this.assets = assets;
     this.functions = config.workDir().resolve("functions");
+    this.limits = new TaskLimits(config);
+    try {
+      this.sandbox = Sandbox.detect(config, config.workDir(), limits);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the sandbox under " + config.workDir(), e);
+    }
+    this.slots = new Slots();
+    sandbox
+        .unavailable()
+        .ifPresentOrElse(
+            reason ->
+                LOG.warnf(
+                    "FUNCTIONS CANNOT BE SANDBOXED: %s. Tasks of other organizations' functions"
+                        + " will fail; this organization's own functions %s.",
+                    reason,
+                    config.local().sandbox().allowUnsandboxedOwnFunctions()
+                        ? "run unsandboxed (compute.local.sandbox.allow-unsandboxed-own-functions)"
+                        : "will fail too"),
+            () ->
+                LOG.infof(
+                    "functions run sandboxed (bubblewrap%s, Python %s)",
+                    sandbox.root() ? ", host uid " + sandbox.uid(0) + " and up" : "",
+                    sandbox.python()));
+  }
+
+  /** The sandbox found when this service started. */
+  public Sandbox sandbox() {
+    return sandbox;
   }
 
   private Path functionDir(Function function) {
@@ -106,6 +150,9 @@ public class LocalExecutor implements Executor {
 
   @Override
   public String sandboxPath(Path workspaceFolder, String folder) {
+    if (sandbox.unavailable().isEmpty()) {
+      return TASK_ROOT + "/" + folder;
+    }
     return workspaceFolder.toAbsolutePath().normalize().toString();
   }
 
@@ -114,11 +161,20 @@ public class LocalExecutor implements Executor {
     JsonArray stored = new JsonArray(Files.readString(functionDir(function).resolve(COMMAND_FILE)));
     List<String> argv = new ArrayList<>();
     stored.forEach(token -> argv.add((String) token));
+    boolean sandboxed = sandbox.unavailable().isEmpty();
     if (Path.of(argv.get(0)).getFileName().toString().startsWith("python")) {
-      argv.set(0, config.local().python());
+      argv.set(
+          0,
+          sandboxed && sandbox.python() != null
+              ? sandbox.python().toString()
+              : config.local().python());
       argv.add(1, "-u");
     }
-    argv.add("@" + run.workspace().argumentsFile().toAbsolutePath().normalize());
+    argv.add(
+        "@"
+            + (sandboxed
+                ? sandboxPath(run.workspace().folder("cli-args"), "cli-args") + "/arguments.txt"
+                : run.workspace().argumentsFile().toAbsolutePath().normalize()));
     return argv;
   }
 
@@ -128,13 +184,102 @@ public class LocalExecutor implements Executor {
     stopLeftover(run.planKey(), run.workspace());
     Path logs = run.workspace().logs(run.taskKey());
     Files.createDirectories(logs.getParent());
-    ProcessBuilder builder =
-        new ProcessBuilder(argv(function, run))
-            .directory(functionDir(function).resolve("source").toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(logs.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-    Map<String, String> env = builder.environment();
+    boolean sandboxed = sandbox.unavailable().isEmpty();
+    if (!sandboxed) {
+      boolean own = function.getOwner().equals(config.mspId());
+      if (!own || !config.local().sandbox().allowUnsandboxedOwnFunctions()) {
+        String refusal =
+            "This node cannot run functions in a sandbox ("
+                + sandbox.unavailable().get()
+                + ") and refuses to run "
+                + (own
+                    ? "them unsandboxed (compute.local.sandbox.allow-unsandboxed-own-functions"
+                        + " is off)."
+                    : "a function of another organization (" + function.getOwner() + ").");
+        Files.writeString(logs, refusal + "\n");
+        return new Execution(-1, false, logs, refusal);
+      }
+      LOG.warnf(
+          "task %s: function %s runs UNSANDBOXED (%s)",
+          run.taskKey(), function.getKey(), sandbox.unavailable().get());
+    }
+    int slot = slots.acquire();
+    try {
+      List<String> argv = argv(function, run);
+      TaskLimits.Watch watch;
+      ProcessBuilder builder;
+      if (sandboxed) {
+        List<Mount> mounts = mounts(function, run, slot);
+        builder =
+            new ProcessBuilder(
+                sandbox
+                    .command(mounts, FUNCTION_ROOT, limits.processLimits(sandbox.uid(slot)))
+                    .command(argv));
+        watch =
+            limits.watch(mounts.stream().filter(Mount::writable).map(Mount::source).toList(), logs);
+      } else {
+        builder =
+            new ProcessBuilder(argv).directory(functionDir(function).resolve("source").toFile());
+        watch = limits.watch(List.of(), logs);
+      }
+      builder
+          .redirectErrorStream(true)
+          .redirectOutput(logs.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      environment(builder.environment(), run, sandboxed);
+      Running task = new Running(builder.start(), new boolean[1]);
+      LOG.debugf(
+          "task %s: process %d started at %d",
+          run.taskKey(), task.process().pid(), System.currentTimeMillis());
+      running.put(run.planKey(), task);
+      try {
+        Files.writeString(run.workspace().pidFile(), String.valueOf(task.process().pid()));
+        int exit = watch.await(task.process());
+        synchronized (task) {
+          boolean stopped = task.stopped()[0];
+          return new Execution(
+              exit, stopped, logs, stopped || exit == 0 ? null : watch.limitReached(exit));
+        }
+      } finally {
+        running.remove(run.planKey(), task);
+        Files.deleteIfExists(run.workspace().pidFile());
+        if (task.process().isAlive()) {
+          // our thread was interrupted: the function must not outlive its task (killing the
+          // sandbox's first process ends its whole PID namespace)
+          task.process().descendants().forEach(ProcessHandle::destroyForcibly);
+          task.process().destroyForcibly();
+        }
+      }
+    } finally {
+      slots.release(slot);
+    }
+  }
+
+  /**
+   * What the function sees: its source read-only as its working directory, inputs and arguments
+   * read-only, its output folders and a scratch /tmp writable, nothing else of this node.
+   */
+  private List<Mount> mounts(Function function, TaskRun run, int slot) throws IOException {
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(new Mount(functionDir(function).resolve("source"), FUNCTION_ROOT, false));
+    for (String folder : TaskWorkspace.FOLDERS) {
+      Path source = run.workspace().folder(folder);
+      boolean writable = WRITABLE.contains(folder);
+      mounts.add(new Mount(source, TASK_ROOT + "/" + folder, writable));
+    }
+    Path scratch = run.workspace().planDir().resolve("tmp");
+    AssetCache.deleteTree(scratch);
+    Files.createDirectories(scratch);
+    mounts.add(new Mount(scratch, "/tmp", true));
+    for (Mount mount : mounts) {
+      if (mount.writable()) {
+        sandbox.handOver(mount.source(), slot);
+      }
+    }
+    return mounts;
+  }
+
+  private void environment(Map<String, String> env, TaskRun run, boolean sandboxed) {
     Map<String, String> own = System.getenv();
     env.clear();
     for (String name : config.local().inheritEnv()) {
@@ -142,28 +287,14 @@ public class LocalExecutor implements Executor {
         env.put(name, own.get(name));
       }
     }
+    if (sandboxed) {
+      // the host's HOME and TMPDIR do not exist in the sandbox
+      env.put("HOME", "/tmp");
+      env.put("TMPDIR", "/tmp");
+      env.put("PATH", SANDBOX_PATH);
+    }
     config.pod().organizationIndex().ifPresent(index -> env.put("ORGANIZATION_INDEX", index));
     env.putAll(config.local().env());
-    Running task = new Running(builder.start(), new boolean[1]);
-    LOG.debugf(
-        "task %s: process %d started at %d",
-        run.taskKey(), task.process().pid(), System.currentTimeMillis());
-    running.put(run.planKey(), task);
-    try {
-      Files.writeString(run.workspace().pidFile(), String.valueOf(task.process().pid()));
-      int exit = task.process().waitFor();
-      synchronized (task) {
-        return new Execution(exit, task.stopped()[0], logs);
-      }
-    } finally {
-      running.remove(run.planKey(), task);
-      Files.deleteIfExists(run.workspace().pidFile());
-      if (task.process().isAlive()) {
-        // our thread was interrupted: the function must not outlive its task
-        task.process().descendants().forEach(ProcessHandle::destroyForcibly);
-        task.process().destroyForcibly();
-      }
-    }
   }
 
   @Override
@@ -207,7 +338,8 @@ public class LocalExecutor implements Executor {
     if (!Files.isRegularFile(pidFile)) {
       return;
     }
-    String arguments = workspace.argumentsFile().toAbsolutePath().normalize().toString();
+    // the arguments folder's host path is on the command line, sandboxed (a mount) or not
+    String arguments = workspace.folder("cli-args").toAbsolutePath().normalize().toString();
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
       Optional<ProcessHandle> leftover = ProcessHandle.of(pid);

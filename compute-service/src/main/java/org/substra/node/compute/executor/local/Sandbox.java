@@ -1,0 +1,241 @@
+package org.substra.node.compute.executor.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.executor.local.SandboxCommand.Mount;
+import org.substra.node.compute.executor.local.SandboxCommand.ProcessLimits;
+import org.substra.node.compute.executor.local.SandboxCommand.SystemPath;
+
+/**
+ * The bubblewrap sandbox of this machine, as found when the service starts: the interpreter and
+ * system paths functions see, whether this service is root, and whether a sandbox starts at all (if
+ * not, {@link #unavailable()} says why and the executor fails closed).
+ */
+public final class Sandbox {
+
+  private static final Logger LOG = Logger.getLogger(Sandbox.class);
+
+  private final ComputeConfig config;
+  private final boolean root;
+  private final List<SystemPath> system;
+  private final Path python;
+  private final Path pythonPrefix;
+  private final Path etc;
+  private final Optional<String> unavailable;
+
+  private Sandbox(ComputeConfig config, Path etc, TaskLimits limits) {
+    this.config = config;
+    this.root = uid() == 0;
+    this.etc = etc;
+    List<String> found = interpreter(config.local().python());
+    this.python = found.size() == 2 ? Path.of(found.get(0)) : null;
+    this.pythonPrefix = found.size() == 2 ? Path.of(found.get(1)) : null;
+    this.system = systemPaths(config, python, pythonPrefix);
+    this.unavailable = probe(limits);
+  }
+
+  /**
+   * Finds the sandbox of this machine; {@code state} is a folder of the service's where the
+   * sandbox's own /etc/passwd is written.
+   */
+  static Sandbox detect(ComputeConfig config, Path state, TaskLimits limits) throws IOException {
+    Path etc = state.resolve("sandbox-etc");
+    Files.createDirectories(etc);
+    int id = SandboxCommand.INSIDE_ID;
+    // some libraries look their user up (getpwuid); the sandbox has no other
+    Files.writeString(
+        etc.resolve("passwd"),
+        "substra:x:"
+            + id
+            + ":"
+            + id
+            + ":substra:/tmp:/usr/sbin/nologin\n"
+            + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    Files.writeString(etc.resolve("group"), "substra:x:" + id + ":\nnogroup:x:65534:\n");
+    Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n");
+    return new Sandbox(config, etc, limits);
+  }
+
+  /** Why no sandbox can start here, or empty when one can. */
+  public Optional<String> unavailable() {
+    return unavailable;
+  }
+
+  /** Whether this service runs as root (functions then run as another, unprivileged uid). */
+  public boolean root() {
+    return root;
+  }
+
+  /** The interpreter functions run with, as seen inside the sandbox (the same path). */
+  public Path python() {
+    return python;
+  }
+
+  /** The host uid of the functions of slot {@code slot}, when this service is root. */
+  public int uid(int slot) {
+    return config.local().sandbox().uid() + slot;
+  }
+
+  /**
+   * Gives a writable folder of a task to the host uid of its slot: the function's own, when this
+   * service is root (otherwise the function runs as this service's user, who owns it already).
+   */
+  public void handOver(Path folder, int slot) throws IOException {
+    if (root) {
+      Files.setAttribute(folder, "unix:uid", uid(slot));
+      Files.setAttribute(folder, "unix:gid", uid(slot));
+    }
+  }
+
+  /** The command of a task whose function process sees {@code mounts}, within {@code limits}. */
+  public SandboxCommand command(List<Mount> mounts, String workingDirectory, ProcessLimits limits) {
+    List<Mount> all = new ArrayList<>(mounts);
+    for (String file : List.of("passwd", "group", "hosts")) {
+      all.add(new Mount(etc.resolve(file), "/etc/" + file, false));
+    }
+    return new SandboxCommand(
+        config.local().sandbox().bwrap(), root, system, all, workingDirectory, limits);
+  }
+
+  private Optional<String> probe(TaskLimits limits) {
+    if (!config.local().sandbox().enabled()) {
+      return Optional.of("the sandbox is turned off (compute.local.sandbox.enabled=false)");
+    }
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("sandbox-probe");
+      handOver(scratch, 0);
+      List<String> argv =
+          python != null ? List.of(python.toString(), "-c", "print('ok')") : List.of("true");
+      Process process =
+          new ProcessBuilder(
+                  command(
+                          List.of(new Mount(scratch, "/tmp", true)),
+                          "/tmp",
+                          limits.processLimits(uid(0)))
+                      .command(argv))
+              .redirectErrorStream(true)
+              .start();
+      process.getOutputStream().close();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return Optional.of("a trial sandbox did not end in 30 s");
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        return Optional.of(
+            "a trial sandbox failed (exit "
+                + process.exitValue()
+                + "): "
+                + output.strip()
+                + " (is bubblewrap installed, and are user namespaces allowed?)");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(
+          "bubblewrap cannot be started (" + e.getMessage() + "): install the bubblewrap package");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while trying the sandbox");
+    } finally {
+      if (scratch != null) {
+        try {
+          Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+          LOG.debugf("probe folder %s not removed: %s", scratch, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * The real path of the configured Python, asked of the interpreter itself (a pyenv shim or a
+   * virtual environment resolves to its installation) and its prefix (the virtual environment's
+   * site-packages); empty when there is none.
+   */
+  private static List<String> interpreter(String configured) {
+    try {
+      Process process =
+          new ProcessBuilder(
+                  configured,
+                  "-c",
+                  "import os,sys; print(os.path.realpath(sys.executable)); print(sys.prefix)")
+              .redirectErrorStream(true)
+              .start();
+      process.getOutputStream().close();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return List.of();
+      }
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      List<String> lines = output.lines().toList();
+      if (process.exitValue() != 0 || lines.size() < 2) {
+        return List.of();
+      }
+      return lines.subList(lines.size() - 2, lines.size());
+    } catch (IOException e) {
+      LOG.warnf("no Python for functions (%s): %s", configured, e.getMessage());
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  private static List<SystemPath> systemPaths(ComputeConfig config, Path python, Path prefix) {
+    Set<Path> paths = new LinkedHashSet<>(config.local().sandbox().systemPaths());
+    List<Path> extra = new ArrayList<>(config.local().sandbox().readOnlyPaths().orElse(List.of()));
+    if (python != null && python.getParent() != null && python.getParent().getParent() != null) {
+      // <prefix>/bin/python3.x: the installation with its standard library and site-packages
+      extra.add(python.getParent().getParent());
+      extra.add(prefix);
+    }
+    String pythonPath = config.local().env().get("PYTHONPATH");
+    if (pythonPath != null) {
+      for (String entry : pythonPath.split(":")) {
+        if (!entry.isBlank()) {
+          extra.add(Path.of(entry));
+        }
+      }
+    }
+    for (Path path : extra) {
+      Path absolute = path.toAbsolutePath().normalize();
+      if (paths.stream().noneMatch(absolute::startsWith)) {
+        paths.add(absolute);
+      }
+    }
+    List<SystemPath> system = new ArrayList<>();
+    for (Path path : paths) {
+      if (Files.isSymbolicLink(path)) {
+        try {
+          system.add(SystemPath.link(path, Files.readSymbolicLink(path).toString()));
+        } catch (IOException e) {
+          LOG.debugf("system path %s skipped: %s", path, e);
+        }
+      } else if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        system.add(SystemPath.bound(path));
+      }
+    }
+    return system;
+  }
+
+  private static int uid() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+}
