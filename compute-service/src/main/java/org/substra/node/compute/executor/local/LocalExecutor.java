@@ -46,8 +46,11 @@ public class LocalExecutor implements Executor {
 
   static final String TASK_ROOT = "/task";
 
-  /** The task folders a function writes; the others are its inputs, read-only. */
-  static final Set<String> WRITABLE = Set.of("out_models", "perf", "export");
+  /**
+   * The task folders a function writes (chainkeys: what it leaves there becomes the plan's, worker-spec
+   * §2.8); the others are its inputs, read-only.
+   */
+  static final Set<String> WRITABLE = Set.of("out_models", "perf", "export", "chainkeys");
 
   private static final String SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -295,6 +298,11 @@ public class LocalExecutor implements Executor {
     }
     config.pod().organizationIndex().ifPresent(index -> env.put("ORGANIZATION_INDEX", index));
     env.putAll(config.local().env());
+    if (sandboxed && !sandbox.pythonPath().isEmpty()) {
+      env.put(
+          "PYTHONPATH",
+          String.join(":", sandbox.pythonPath().stream().map(Path::toString).toList()));
+    }
   }
 
   @Override

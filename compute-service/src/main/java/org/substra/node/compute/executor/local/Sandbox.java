@@ -30,7 +30,7 @@ public final class Sandbox {
   private final boolean root;
   private final List<SystemPath> system;
   private final Path python;
-  private final Path pythonPrefix;
+  private final List<Path> pythonPath;
   private final Path etc;
   private final Optional<String> unavailable;
 
@@ -38,10 +38,13 @@ public final class Sandbox {
     this.config = config;
     this.root = uid() == 0;
     this.etc = etc;
-    List<String> found = interpreter(config.local().python());
-    this.python = found.size() == 2 ? Path.of(found.get(0)) : null;
-    this.pythonPrefix = found.size() == 2 ? Path.of(found.get(1)) : null;
-    this.system = systemPaths(config, python, pythonPrefix);
+    List<String> found = interpreter(config);
+    this.python = found.isEmpty() ? null : Path.of(found.get(0));
+    // what the interpreter imports from when run by this service: its installation, a virtual
+    // environment, the user site, .pth and PYTHONPATH folders (substratools, say)
+    this.pythonPath =
+        found.stream().skip(1).filter(p -> !p.isBlank()).map(Path::of).filter(Path::isAbsolute).toList();
+    this.system = systemPaths(config, python, pythonPath);
     this.unavailable = probe(limits);
   }
 
@@ -161,18 +164,23 @@ public final class Sandbox {
 
   /**
    * The real path of the configured Python, asked of the interpreter itself (a pyenv shim or a
-   * virtual environment resolves to its installation) and its prefix (the virtual environment's
-   * site-packages); empty when there is none.
+   * virtual environment resolves to its installation), then its prefix and the folders of its
+   * {@code sys.path} that exist; empty when there is no such interpreter.
    */
-  private static List<String> interpreter(String configured) {
+  private static List<String> interpreter(ComputeConfig config) {
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(
-                  configured,
+                  config.local().python(),
                   "-c",
-                  "import os,sys; print(os.path.realpath(sys.executable)); print(sys.prefix)")
-              .redirectErrorStream(true)
-              .start();
+                  "import os,sys; print(os.path.realpath(sys.executable)); print(sys.prefix);"
+                      + " [print(p) for p in sys.path if p and os.path.isdir(p)]")
+              .redirectErrorStream(true);
+      String pythonPath = config.local().env().get("PYTHONPATH");
+      if (pythonPath != null) {
+        builder.environment().put("PYTHONPATH", pythonPath);
+      }
+      Process process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -181,12 +189,13 @@ public final class Sandbox {
       String output =
           new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       List<String> lines = output.lines().toList();
-      if (process.exitValue() != 0 || lines.size() < 2) {
+      if (process.exitValue() != 0 || lines.size() < 2 || !lines.get(0).startsWith("/")) {
+        LOG.warnf("no Python for functions (%s): %s", config.local().python(), output);
         return List.of();
       }
-      return lines.subList(lines.size() - 2, lines.size());
+      return lines;
     } catch (IOException e) {
-      LOG.warnf("no Python for functions (%s): %s", configured, e.getMessage());
+      LOG.warnf("no Python for functions (%s): %s", config.local().python(), e.getMessage());
       return List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -194,25 +203,39 @@ public final class Sandbox {
     }
   }
 
-  private static List<SystemPath> systemPaths(ComputeConfig config, Path python, Path prefix) {
+  /**
+   * The folders the sandboxed Python must import from that it would not find by itself (its HOME
+   * is not this service's, so no user site; no .pth outside its installation): they go in its
+   * PYTHONPATH. Empty without an interpreter.
+   */
+  public List<Path> pythonPath() {
+    if (python == null || pythonPath.isEmpty()) {
+      return List.of();
+    }
+    Path prefix = pythonPath.get(0);
+    Path installation = python.getParent().getParent();
+    return pythonPath.stream()
+        .skip(1)
+        .filter(p -> !p.startsWith(prefix) && !p.startsWith(installation))
+        .toList();
+  }
+
+  private static List<SystemPath> systemPaths(
+      ComputeConfig config, Path python, List<Path> pythonPath) {
     Set<Path> paths = new LinkedHashSet<>(config.local().sandbox().systemPaths());
     List<Path> extra = new ArrayList<>(config.local().sandbox().readOnlyPaths().orElse(List.of()));
     if (python != null && python.getParent() != null && python.getParent().getParent() != null) {
       // <prefix>/bin/python3.x: the installation with its standard library and site-packages
       extra.add(python.getParent().getParent());
-      extra.add(prefix);
+      extra.addAll(pythonPath);
     }
-    String pythonPath = config.local().env().get("PYTHONPATH");
-    if (pythonPath != null) {
-      for (String entry : pythonPath.split(":")) {
-        if (!entry.isBlank()) {
-          extra.add(Path.of(entry));
-        }
-      }
-    }
+    Path work = config.workDir().toAbsolutePath().normalize();
     for (Path path : extra) {
       Path absolute = path.toAbsolutePath().normalize();
-      if (paths.stream().noneMatch(absolute::startsWith)) {
+      if (work.startsWith(absolute)) {
+        // the node's own state is below it: never shown, whatever asked for it
+        LOG.warnf("%s is not shown to functions: it holds %s", absolute, work);
+      } else if (paths.stream().noneMatch(absolute::startsWith)) {
         paths.add(absolute);
       }
     }
