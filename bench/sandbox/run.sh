@@ -13,4 +13,4 @@ CP=$(./mvnw -B -q -Dnode.infra.skip=true -pl compute-service dependency:build-cl
   -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
 cd compute-service
 exec java -cp "target/test-classes:target/classes:$CP" \
-  org.substra.node.compute.bench.SandboxCostBenchmark "$@"
+  org.substra.node.compute.executor.local.SandboxCostBenchmark "$@"

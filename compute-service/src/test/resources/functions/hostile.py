@@ -87,6 +87,12 @@ elif name == "forkbomb":
 elif name == "memory":
     hoard = bytearray(1 << 30)
     print(f"ESCAPED allocated {len(hoard)} bytes", flush=True)
+elif name == "hoard":
+    hoard = []
+    for i in range(100):
+        hoard.append(bytearray(8 << 20))  # zero-filled: resident at once
+        time.sleep(0.02)
+    print(f"ESCAPED kept {len(hoard) * 8} MiB", flush=True)
 elif name == "sleep":
     time.sleep(120)
     print("ESCAPED the timeout", flush=True)

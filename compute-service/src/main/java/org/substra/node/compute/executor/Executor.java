@@ -41,6 +41,14 @@ public interface Executor {
    */
   String sandboxPath(Path workspaceFolder, String folder);
 
+  /**
+   * Whether functions see their input folders read-only (a pod's read-only mounts, the local
+   * sandbox's): inputs are then hard links into the shared asset cache, else private copies.
+   */
+  default boolean inputsReadOnly() {
+    return true;
+  }
+
   /** Runs a task and waits for its end, or for {@link #stop}. */
   Execution execute(TaskRun run) throws IOException, InterruptedException;
 

@@ -3,6 +3,7 @@ package org.substra.node.compute.staging;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -160,20 +161,35 @@ public class AssetCache {
 
   /** Hard-links {@code source} (a file, or a directory's files) at {@code target}. */
   public static void link(Path source, Path target) throws IOException {
+    mirror(source, target, true);
+  }
+
+  /** Copies {@code source} (a file, or a directory's files) to {@code target}. */
+  public static void copy(Path source, Path target) throws IOException {
+    mirror(source, target, false);
+  }
+
+  private static void mirror(Path source, Path target, boolean link) throws IOException {
     if (Files.isDirectory(source)) {
       try (Stream<Path> files = Files.walk(source)) {
         for (Path file : (Iterable<Path>) files::iterator) {
           Path linked = target.resolve(source.relativize(file).toString());
           if (Files.isDirectory(file)) {
             Files.createDirectories(linked);
-          } else {
+          } else if (link) {
             Files.createLink(linked, file);
+          } else {
+            Files.copy(file, linked, LinkOption.NOFOLLOW_LINKS);
           }
         }
       }
     } else {
       Files.createDirectories(target.getParent());
-      Files.createLink(target, source);
+      if (link) {
+        Files.createLink(target, source);
+      } else {
+        Files.copy(source, target, LinkOption.NOFOLLOW_LINKS);
+      }
     }
   }
 }

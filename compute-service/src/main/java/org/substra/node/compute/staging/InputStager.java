@@ -37,12 +37,15 @@ public class InputStager {
 
   /**
    * @param sandbox the path the function sees for a workspace folder and an entry in it
+   * @param readOnly whether the function sees its inputs read-only: they are then hard links into
+   *     the asset cache, else private copies (a function must never change what later tasks read)
    */
   public List<Resource> stage(
       Function function,
       List<ComputeTaskInputAsset> assets,
       TaskWorkspace workspace,
-      BiFunction<String, String, String> sandbox)
+      BiFunction<String, String, String> sandbox,
+      boolean readOnly)
       throws IOException {
     List<Resource> resources = new ArrayList<>();
     long dataManagers = assets.stream().filter(ComputeTaskInputAsset::hasDataManager).count();
@@ -65,7 +68,7 @@ public class InputStager {
                         "model " + model.getKey(),
                         model.getAddress().getChecksum(),
                         Checksums.model(fetched, model.getComputeTaskKey())));
-        link(cached, workspace.folder("in_models").resolve(model.getKey()));
+        link(cached, workspace.folder("in_models").resolve(model.getKey()), readOnly);
         resources.add(new Resource(id, sandbox.apply("in_models", model.getKey()), multiple));
       } else if (asset.hasDataManager()) {
         var manager = asset.getDataManager();
@@ -79,7 +82,7 @@ public class InputStager {
                         "opener of " + manager.getKey(),
                         manager.getOpener().getChecksum(),
                         Checksums.sha256(fetched.resolve("__init__.py"))));
-        link(cached, workspace.folder("openers").resolve(manager.getKey()));
+        link(cached, workspace.folder("openers").resolve(manager.getKey()), readOnly);
         resources.add(
             new Resource(
                 id, sandbox.apply("openers", manager.getKey() + "/__init__.py"), multiple));
@@ -95,18 +98,22 @@ public class InputStager {
                         "data sample " + sample.getKey(),
                         sample.getChecksum(),
                         Checksums.directory(fetched)));
-        link(cached, workspace.folder("data_samples").resolve(sample.getKey()));
+        link(cached, workspace.folder("data_samples").resolve(sample.getKey()), readOnly);
         resources.add(new Resource(id, sandbox.apply("data_samples", sample.getKey()), multiple));
       }
     }
     return resources;
   }
 
-  private static void link(Path cached, Path target) throws IOException {
+  private static void link(Path cached, Path target, boolean readOnly) throws IOException {
     if (Files.exists(target)) {
       AssetCache.deleteTree(target);
     }
-    AssetCache.link(cached, target);
+    if (readOnly) {
+      AssetCache.link(cached, target);
+    } else {
+      AssetCache.copy(cached, target);
+    }
   }
 
   private static void expect(String what, String registered, String actual) throws InvalidInput {

@@ -195,8 +195,8 @@ public class TaskProcessor {
             function,
             orchestrator.inputAssets(channel, task.getKey()),
             workspace,
-            (folder, entry) ->
-                executor.sandboxPath(workspace.folder(folder), folder) + "/" + entry);
+            (folder, entry) -> executor.sandboxPath(workspace.folder(folder), folder) + "/" + entry,
+            executor.inputsReadOnly());
     inputs = new ArrayList<>(inputs);
     boolean chainkeys =
         this.chainkeys.prepare(plan, workspace.planDir(), workspace.folder("chainkeys"));

@@ -47,8 +47,8 @@ public class LocalExecutor implements Executor {
   static final String TASK_ROOT = "/task";
 
   /**
-   * The task folders a function writes (chainkeys: what it leaves there becomes the plan's, worker-spec
-   * §2.8); the others are its inputs, read-only.
+   * The task folders a function writes (chainkeys: what it leaves there becomes the plan's,
+   * worker-spec §2.8); the others are its inputs, read-only.
    */
   static final Set<String> WRITABLE = Set.of("out_models", "perf", "export", "chainkeys");
 
@@ -157,6 +157,12 @@ public class LocalExecutor implements Executor {
       return TASK_ROOT + "/" + folder;
     }
     return workspaceFolder.toAbsolutePath().normalize().toString();
+  }
+
+  /** Unsandboxed (an own function the operator allowed), a function could write its inputs. */
+  @Override
+  public boolean inputsReadOnly() {
+    return sandbox.unavailable().isEmpty();
   }
 
   /** argv as a pod would run it (worker-spec §2.6), with this machine's Python. */

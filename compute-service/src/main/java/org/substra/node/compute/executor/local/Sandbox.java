@@ -43,7 +43,12 @@ public final class Sandbox {
     // what the interpreter imports from when run by this service: its installation, a virtual
     // environment, the user site, .pth and PYTHONPATH folders (substratools, say)
     this.pythonPath =
-        found.stream().skip(1).filter(p -> !p.isBlank()).map(Path::of).filter(Path::isAbsolute).toList();
+        found.stream()
+            .skip(1)
+            .filter(p -> !p.isBlank())
+            .map(Path::of)
+            .filter(Path::isAbsolute)
+            .toList();
     this.system = systemPaths(config, python, pythonPath);
     this.unavailable = probe(limits);
   }
@@ -204,8 +209,8 @@ public final class Sandbox {
   }
 
   /**
-   * The folders the sandboxed Python must import from that it would not find by itself (its HOME
-   * is not this service's, so no user site; no .pth outside its installation): they go in its
+   * The folders the sandboxed Python must import from that it would not find by itself (its HOME is
+   * not this service's, so no user site; no .pth outside its installation): they go in its
    * PYTHONPATH. Empty without an interpreter.
    */
   public List<Path> pythonPath() {

@@ -108,9 +108,11 @@ final class TaskLimits {
             + " (compute.limits.disk) and the task was killed.";
       }
       if (exit != 0 && outOfMemory()) {
-        return "The function ran out of memory: its processes may each use at most "
+        return "The function ran out of memory: the task may use "
             + limits.memory()
-            + " (compute.limits.memory).";
+            + " (compute.limits.memory), a process at most "
+            + ADDRESS_SPACE_FACTOR
+            + " times that of address space.";
       }
       return null;
     }
@@ -154,11 +156,19 @@ final class TaskLimits {
     return limits.timeout().multipliedBy(cores);
   }
 
+  /**
+   * Address space of one process per byte of the memory limit. Virtual reservations (thread stacks,
+   * malloc arenas, BLAS buffers, memory-mapped libraries) are several times what a process really
+   * uses; the resident memory of the whole tree is what the watch holds to the limit, and this is
+   * only the backstop against a single allocation far past it, faster than the watch.
+   */
+  static final int ADDRESS_SPACE_FACTOR = 4;
+
   /** The kernel's limits of every process of a task running as host uid {@code uid}. */
   SandboxCommand.ProcessLimits processLimits(int uid) {
     return new SandboxCommand.ProcessLimits(
         uid,
-        bytes(limits.memory()),
+        bytes(limits.memory()) * ADDRESS_SPACE_FACTOR,
         Math.max(1, cpuTime().toSeconds()),
         limits.processes(),
         bytes(limits.disk()));

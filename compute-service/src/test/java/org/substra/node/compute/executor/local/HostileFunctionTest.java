@@ -254,6 +254,15 @@ class HostileFunctionTest {
   }
 
   @Test
+  void holdingMoreMemoryThanTheLimitInSmallPiecesKillsTheTaskNamingIt() throws Exception {
+    Result result = run("hoard", OTHER_ORGANIZATION);
+
+    assertThat(result.execution().exitCode()).isNotZero();
+    assertThat(result.execution().limit()).contains("256Mi", "compute.limits.memory");
+    assertThat(result.logs()).doesNotContain("ESCAPED");
+  }
+
+  @Test
   void runningPastTheTimeoutKillsTheTaskNamingIt() throws Exception {
     long start = System.nanoTime();
     Result result = run("sleep", OTHER_ORGANIZATION);

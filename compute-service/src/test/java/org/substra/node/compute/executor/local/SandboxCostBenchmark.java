@@ -1,4 +1,4 @@
-package org.substra.node.compute.bench;
+package org.substra.node.compute.executor.local;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.config.TestConfigs;
 import org.substra.node.compute.executor.Executor.Execution;
 import org.substra.node.compute.executor.TaskRun;
-import org.substra.node.compute.executor.local.LocalExecutor;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.TaskWorkspace;
 import org.substra.node.compute.storage.AssetSource;
@@ -26,9 +25,9 @@ import org.substra.node.orchestrator.protocol.Model;
 
 /**
  * What the sandbox costs a task: the same function run N times by the real local executor,
- * unsandboxed (own function, sandbox off) and sandboxed, from execute() to the process's end;
- * the difference of the medians is the sandbox's cost per task. Also what the alternative to
- * read-only mounts would cost: copying a task's inputs instead of showing them read-only.
+ * unsandboxed (own function, sandbox off) and sandboxed, from execute() to the process's end; the
+ * difference of the medians is the sandbox's cost per task. Also what the alternative to read-only
+ * mounts would cost: copying a task's inputs instead of showing them read-only.
  */
 public final class SandboxCostBenchmark {
 
@@ -41,16 +40,21 @@ public final class SandboxCostBenchmark {
     for (int i = 0; i < 100; i++) {
       Files.write(sample.resolve("part-" + i), megabyte);
     }
-    System.out.printf("%-34s %10s %10s %10s%n", "per task (" + runs + " runs)", "p50 ms", "p95 ms", "max ms");
+    System.out.printf(
+        "%-34s %10s %10s %10s%n", "per task (" + runs + " runs)", "p50 ms", "p95 ms", "max ms");
     for (String entrypoint : List.of("/bin/true", "python3")) {
       Map<String, List<Double>> timings = new LinkedHashMap<>();
       for (boolean sandboxed : List.of(false, true)) {
         ComputeConfig config =
             TestConfigs.compute(
-                "compute.work-dir", work.toString(),
-                "compute.msp-id", "MyOrg1MSP",
-                "compute.local.sandbox.enabled", String.valueOf(sandboxed),
-                "compute.local.sandbox.allow-unsandboxed-own-functions", "true");
+                "compute.work-dir",
+                work.toString(),
+                "compute.msp-id",
+                "MyOrg1MSP",
+                "compute.local.sandbox.enabled",
+                String.valueOf(sandboxed),
+                "compute.local.sandbox.allow-unsandboxed-own-functions",
+                "true");
         LocalExecutor executor = new LocalExecutor(config, new Archive(entrypoint));
         if (sandboxed && executor.sandbox().unavailable().isPresent()) {
           throw new IllegalStateException(executor.sandbox().unavailable().get());
@@ -71,7 +75,8 @@ public final class SandboxCostBenchmark {
           Files.writeString(workspace.argumentsFile(), "");
           long start = System.nanoTime();
           Execution execution =
-              executor.execute(new TaskRun(plan, UUID.randomUUID().toString(), function, workspace));
+              executor.execute(
+                  new TaskRun(plan, UUID.randomUUID().toString(), function, workspace));
           double ms = (System.nanoTime() - start) / 1e6;
           if (execution.exitCode() != 0) {
             throw new IllegalStateException(
