@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.Checksums;
@@ -234,11 +235,14 @@ class ComputePlanTest extends NetworkAndQueues {
     String plan = sleeping.getComputePlanKey();
 
     Path logs = Path.of("target", "work", plan, "logs", sleeping.getKey() + ".log");
-    long pid;
+    Path pidFile = Path.of("target", "work", plan, "process.pid");
+    List<ProcessHandle> sandbox;
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
       await("the function process started", Duration.ofSeconds(30), () -> pid(logs).isPresent());
-      pid = pid(logs).orElseThrow();
-      assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+      // the pid the function prints is its sandbox's; on this host its whole tree is what must go
+      ProcessHandle started = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+      sandbox = Stream.concat(Stream.of(started), started.descendants()).toList();
+      assertThat(sandbox).hasSizeGreaterThan(1).allMatch(ProcessHandle::isAlive);
       network.cancelPlan(plan);
       // as event-service publishes them: the cancel, then the teardown behind the running task
       queues.cancel(TestNetwork.CHANNEL, plan);
@@ -246,9 +250,9 @@ class ComputePlanTest extends NetworkAndQueues {
       assertThat(awaitFinal(sleeping.getKey())).isEqualTo(ComputeTaskStatus.STATUS_CANCELED);
     }
     await(
-        "the process gone",
+        "the sandbox and all its processes gone",
         Duration.ofSeconds(10),
-        () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        () -> sandbox.stream().noneMatch(ProcessHandle::isAlive));
     await(
         "the plan's directory gone",
         Duration.ofSeconds(10),

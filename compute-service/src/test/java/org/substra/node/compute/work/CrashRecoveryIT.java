@@ -2,7 +2,10 @@ package org.substra.node.compute.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,31 +40,27 @@ class CrashRecoveryIT extends NetworkAndQueues {
       String slow = network.builtFunction(queues, "slow");
       var training = network.oneTaskPlan("crash", slow, "5");
       String plan = training.getComputePlanKey();
-      Path logs = workDir.resolve(plan).resolve("logs").resolve(training.getKey() + ".log");
+      Path pidFile = workDir.resolve(plan).resolve("process.pid");
 
       try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
         ComputePlanTest.await(
-            "the function running",
-            Duration.ofSeconds(30),
-            () -> ComputePlanTest.pid(logs).isPresent());
-        long orphan = ComputePlanTest.pid(logs).orElseThrow();
+            "the function running", Duration.ofSeconds(30), () -> hostPid(pidFile).isPresent());
+        ProcessHandle first = ProcessHandle.of(hostPid(pidFile).orElseThrow()).orElseThrow();
+        List<ProcessHandle> sandbox = Stream.concat(Stream.of(first), first.descendants()).toList();
         service.kill();
         assertThat(network.getTask(training.getKey()).getStatus())
             .isEqualTo(ComputeTaskStatus.STATUS_EXECUTING);
-
-        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
-            .as("the first run's process outlives the killed service")
-            .isTrue();
+        // the sandbox dies with the service that started it: the first run writes no output
+        ComputePlanTest.await(
+            "the first run's sandbox gone with the service",
+            Duration.ofSeconds(10),
+            () -> sandbox.stream().noneMatch(ProcessHandle::isAlive));
 
         service = computeService();
         ComputePlanTest.await(
             "the task running again",
             Duration.ofSeconds(30),
-            () -> ComputePlanTest.pid(logs).filter(pid -> pid != orphan).isPresent());
-        // the first run would sleep for 10 s more: it was stopped, not left to write its outputs
-        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
-            .as("the first run's process")
-            .isFalse();
+            () -> hostPid(pidFile).filter(pid -> pid != first.pid()).isPresent());
         ComputePlanTest.await(
             "task done after the restart",
             Duration.ofSeconds(60),
@@ -70,6 +69,15 @@ class CrashRecoveryIT extends NetworkAndQueues {
       }
     } finally {
       service.close();
+    }
+  }
+
+  /** The host pid of the plan's running sandbox, as the executor records it. */
+  static java.util.Optional<Long> hostPid(Path pidFile) {
+    try {
+      return java.util.Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+    } catch (java.io.IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
     }
   }
 }
