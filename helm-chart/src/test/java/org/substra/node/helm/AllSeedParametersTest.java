@@ -205,6 +205,19 @@ class AllSeedParametersTest {
                     .containsEntry("name", "docker-config")
                     .containsEntry("mountPath", "/var/substra/docker-config"));
     assertThat(podSpec(compute)).containsEntry("serviceAccountName", "default");
+    // samples registered by path: the folder api-service checks them under is the one
+    // compute-service
+    // re-checks them under (both read NODE_SERVERMEDIAS_DIR), and is mounted there
+    assertThat(manifests.configMapData("settings"))
+        .containsEntry("NODE_SERVERMEDIAS_DIR", "/var/substra/servermedias");
+    assertThat(list(Manifests.container(compute), "envFrom").toString())
+        .contains(Chart.FULLNAME + "-settings");
+    assertThat(list(Manifests.container(compute), "volumeMounts"))
+        .anySatisfy(
+            mount ->
+                assertThat(mount)
+                    .containsEntry("name", "servermedias")
+                    .containsEntry("mountPath", "/var/substra/servermedias"));
 
     Map<String, Object> warmer = initContainer(compute, "kaniko-cache-warmer").orElseThrow();
     assertThat(warmer).containsEntry("image", "docker.io/mirror/kaniko-warmer:v1.23.2");

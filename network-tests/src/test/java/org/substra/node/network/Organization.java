@@ -101,6 +101,8 @@ final class Organization implements AutoCloseable {
     Map<String, String> compute = common();
     compute.put("compute.executor", "local");
     compute.put("compute.work-dir", home.resolve("work").toString());
+    // the same folder as api-service's: samples registered by path are checked again there
+    compute.put("compute.data-sample-root", home.resolve("servermedias").toString());
     compute.put("compute.api-url", url());
     compute.put("compute.org-link.self-secret", selfSecret);
     compute.put("compute.work.exchange", queuePrefix + ".compute");

@@ -76,10 +76,50 @@ public interface ApiConfig {
 
     /**
      * The folder under which data samples may be registered by server path (SERVERMEDIAS_PATH);
-     * compute-service must see the same folder.
+     * compute-service must see the same folder ({@code compute.data-sample-root}). A registered
+     * folder must really lie under it and hold only files and folders, no links. It must hold no
+     * secret: whoever may register samples may have any file under it read by their tasks.
      */
     @WithDefault("/var/substra/servermedias")
     Path dataSampleRoot();
+
+    /**
+     * What one uploaded archive (function archive, data sample) may unpack to: refused at upload
+     * when over, as compute-service would refuse to unpack it ({@code compute.archives.*}; {@code
+     * node.archives.*} sets both).
+     */
+    Archives archives();
+
+    interface Archives {
+
+      /**
+       * Bytes an archive may unpack to: as large as compute-service's asset cache and a task's disk
+       * by default, a larger sample would fit neither.
+       */
+      @WithDefault("10G")
+      MemorySize maxSize();
+
+      /**
+       * Files and folders in one archive: a data sample is a handful of files, a shard of an image
+       * dataset some thousands; each costs an inode and a hard link per task.
+       */
+      @WithDefault("100000")
+      long maxEntries();
+
+      /**
+       * Bytes unpacked per byte of the archive read: CSV and text compress some 3 to 10 times,
+       * images and arrays hardly, deflate reaches 1 000 only on runs of one byte. Data more
+       * compressible (large sparse arrays) can be sent as a plain tar or a stored zip.
+       */
+      @WithDefault("100")
+      long maxRatio();
+
+      /**
+       * Bytes an archive may unpack to before its ratio is checked: small archives of text pass.
+       */
+      @WithDefault("64M")
+      MemorySize ratioGrace();
+    }
 
     /** How long a registration waits for its asset to show in the read model. */
     @WithDefault("10s")

@@ -29,13 +29,13 @@ final class ArchiveDigests {
   private final CompletableFuture<List<String>> digests;
   private boolean ended;
 
-  ArchiveDigests(Executor executor, long maxFileSize) {
+  ArchiveDigests(Executor executor, long maxFileSize, Archives.Bounds bounds) {
     this.digests =
         CompletableFuture.supplyAsync(
             () -> {
               Chunks archive = new Chunks();
               try {
-                return Archives.fileDigests(archive, maxFileSize);
+                return Archives.fileDigests(archive, maxFileSize, bounds);
               } finally {
                 // The archive's reader may stop before the end (a zip's central directory).
                 archive.drain();

@@ -4,8 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
 import org.substra.node.api.json.Dates;
@@ -26,7 +23,6 @@ import org.substra.node.api.registration.RequestJson;
 import org.substra.node.api.registration.Uploads;
 import org.substra.node.api.registration.Visibility;
 import org.substra.node.api.storage.Buckets;
-import org.substra.node.api.storage.Checksums;
 import org.substra.node.api.storage.ObjectStorage;
 import org.substra.node.orchestrator.protocol.NewDataSample;
 import org.substra.node.orchestrator.protocol.RegisterDataSamplesParam;
@@ -128,7 +124,8 @@ public class DataSampleRegistration {
    */
   private Stored store(MultipartStream.Part part, long expected) throws IOException {
     String key = UUID.randomUUID().toString();
-    ArchiveDigests digests = new ArchiveDigests(HASHING, uploads.maxFileSize());
+    ArchiveDigests digests =
+        new ArchiveDigests(HASHING, uploads.maxFileSize(), uploads.archiveBounds());
     boolean mended;
     try (InputStream content = digests.tee(uploads.limited(part.content(), part.name()))) {
       mended = storage.upload(Buckets.DATA_SAMPLES, key, content, expected).mended();
@@ -173,9 +170,9 @@ public class DataSampleRegistration {
     }
     List<Sample> samples = new ArrayList<>();
     for (String path : paths) {
-      Path folder = serverFolder(path);
+      ServerFolders.Checked folder = ServerFolders.check(config.uploads().dataSampleRoot(), path);
       samples.add(
-          new Sample(UUID.randomUUID().toString(), Checksums.folder(folder), false, folder));
+          new Sample(UUID.randomUUID().toString(), folder.checksum(), false, folder.folder()));
     }
     return register(channel, managers, samples);
   }
@@ -269,28 +266,5 @@ public class DataSampleRegistration {
               + managers.stream().filter(key -> !local.contains(key)).toList());
     }
     return managers;
-  }
-
-  private Path serverFolder(String path) {
-    Path root = config.uploads().dataSampleRoot().toAbsolutePath().normalize();
-    Path folder = Path.of(path).toAbsolutePath().normalize();
-    if (!folder.startsWith(root)) {
-      throw ApiException.detail(
-          400, "The path \"" + path + "\" is not under the data sample folder " + root + ".");
-    }
-    if (Files.isSymbolicLink(folder)) {
-      throw ApiException.detail(400, "The path \"" + path + "\" is a symbolic link.");
-    }
-    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-      throw ApiException.detail(400, "The path \"" + path + "\" is not a folder on the server.");
-    }
-    try (Stream<Path> entries = Files.list(folder)) {
-      if (entries.findAny().isEmpty()) {
-        throw ApiException.detail(400, "The folder \"" + path + "\" is empty.");
-      }
-    } catch (IOException e) {
-      throw ApiException.detail(400, "The folder \"" + path + "\" cannot be read.");
-    }
-    return folder;
   }
 }

@@ -66,7 +66,8 @@ public class FunctionRegistration {
     uploads.requireFile(archive, "file");
     uploads.requireFile(description, "description");
     try {
-      Archives.checkFunction(archive.uploadedFile(), uploads.maxFileSize());
+      Archives.checkFunction(
+          archive.uploadedFile(), uploads.maxFileSize(), uploads.archiveBounds());
     } catch (Archives.Refused refused) {
       throw Uploads.notComputed("file", refused.getMessage());
     }

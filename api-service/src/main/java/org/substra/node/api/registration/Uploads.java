@@ -11,18 +11,25 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
 
-/** The files of a multipart registration: present and within the size limit. */
+/** The files of a multipart registration: present and within the size limits. */
 @ApplicationScoped
 public class Uploads {
 
   private final long maxFileSize;
+  private final Archives.Bounds archiveBounds;
 
   Uploads(ApiConfig config) {
     this.maxFileSize = config.uploads().maxFileSize().asLongValue();
+    this.archiveBounds = Archives.Bounds.of(config.uploads().archives());
   }
 
   public long maxFileSize() {
     return maxFileSize;
+  }
+
+  /** What one uploaded archive may unpack to. */
+  public Archives.Bounds archiveBounds() {
+    return archiveBounds;
   }
 
   public void requireFile(FileUpload file, String part) {

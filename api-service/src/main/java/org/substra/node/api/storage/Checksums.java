@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** SHA-256 digests as Substra computes them. */
 public final class Checksums {
@@ -39,21 +38,10 @@ public final class Checksums {
   }
 
   /**
-   * The folder hash of data samples (Python {@code checksumdir.dirhash(dir, "sha256")}): the
-   * digests of every regular file, names left out, sorted, then hashed together. compute-service
-   * checks samples against it, so both must agree.
+   * The folder hash of data samples (Python {@code checksumdir.dirhash(dir, "sha256")}) from the
+   * digests of its regular files, in any order: sorted, then hashed together, names left out.
+   * compute-service checks samples against it, so both must agree.
    */
-  public static String folder(Path folder) {
-    List<String> digests = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(folder)) {
-      files.filter(Files::isRegularFile).forEach(file -> digests.add(file(file)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return folder(digests);
-  }
-
-  /** The folder hash from the digests of its files, in any order. */
   public static String folder(List<String> fileDigests) {
     List<String> digests = new ArrayList<>(fileDigests);
     digests.sort(null);

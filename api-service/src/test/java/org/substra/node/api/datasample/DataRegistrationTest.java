@@ -21,6 +21,9 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,10 +184,15 @@ class DataRegistrationTest {
 
   /** Printable characters that compress to some three quarters of their length. */
   private static String randomText(long seed, int length) {
+    return randomText(seed, length, 90);
+  }
+
+  /** Random text of the first {@code letters} printable characters. */
+  private static String randomText(long seed, int length, int letters) {
     Random random = new Random(seed);
     StringBuilder text = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      text.append((char) ('!' + random.nextInt(90)));
+      text.append((char) ('!' + random.nextInt(letters)));
     }
     return text.toString();
   }
@@ -323,6 +331,100 @@ class DataRegistrationTest {
                 + manager
                 + "\"]}")
         .body("detail", containsString("not a folder"));
+  }
+
+  /**
+   * A folder named by path is read by the services, which may read more than the user: nothing in
+   * it or on the way to it may lead out of the data sample root.
+   */
+  @Test
+  void serverFoldersWithLinksOrOutsideTheRootAreRefusedAndRegisterNothing() throws Exception {
+    String manager = dataset("linked folders");
+    Set<String> before = storedSamples();
+    Path root = Path.of("target", "servermedias").toAbsolutePath();
+    Path outside = Files.createDirectories(Path.of("target", "outside-" + System.nanoTime()));
+    Path secret = Files.writeString(outside.resolve("shadow"), "root:$6$secret\n");
+
+    Path linking = Files.createDirectories(root.resolve("linking-" + System.nanoTime()));
+    Files.writeString(linking.resolve("a.csv"), "1\n");
+    Files.createDirectories(linking.resolve("nested"));
+    Files.createSymbolicLink(linking.resolve("nested/shadow"), secret.toAbsolutePath());
+    refused(byPath(linking, manager))
+        .body("detail", containsString("symbolic link"))
+        .body("detail", containsString("nested/shadow"));
+
+    Path linkedFolder =
+        Files.createSymbolicLink(
+            root.resolve("to-outside-" + System.nanoTime()), outside.toAbsolutePath());
+    refused(byPath(linkedFolder, manager)).body("detail", containsString("symbolic link"));
+    Files.createDirectories(outside.resolve("inner"));
+    Files.writeString(outside.resolve("inner/a.csv"), "1\n");
+    refused(byPath(linkedFolder.resolve("inner"), manager))
+        .body("detail", containsString("leads out of the data sample folder"));
+    refused(byPath(outside.toAbsolutePath(), manager))
+        .body("detail", containsString("not under the data sample folder"));
+    refused(byPath(root.resolve("../" + outside.getFileName()), manager))
+        .body("detail", containsString("not under the data sample folder"));
+
+    Path withSocket = Files.createDirectories(root.resolve("socket-" + System.nanoTime()));
+    Files.writeString(withSocket.resolve("a.csv"), "1\n");
+    try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      socket.bind(UnixDomainSocketAddress.of(withSocket.resolve("socket")));
+      refused(byPath(withSocket, manager))
+          .body("detail", containsString("neither file nor folder"));
+    }
+
+    user().get("/data_manager/" + manager + "/").then().body("data_sample_keys", hasSize(0));
+    assertThat(storedSamples()).isEqualTo(before);
+  }
+
+  private static String byPath(Path folder, String manager) {
+    return "{\"path\": \"" + folder + "\", \"data_manager_keys\": [\"" + manager + "\"]}";
+  }
+
+  /** The test profile's bounds: 32 MiB unpacked, ratio 100 past 1 MiB, 1 000 entries. */
+  @Test
+  void archiveBombsAreRefusedNamingTheirBoundAndStoreNothing() throws Exception {
+    String manager = dataset("bombs");
+    Set<String> before = storedSamples();
+    String json = "{\"data_manager_keys\": [\"" + manager + "\"]}";
+    byte[] zeros = Uploaded.zip(Map.of("zeros.csv", "\0".repeat(16 * 1024 * 1024)));
+    assertThat(zeros.length).isLessThan(64 * 1024);
+
+    user()
+        .multiPart("json", json)
+        .multiPart("sample", "sample", zeros)
+        .post("/data_sample/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("more than 100 times its own size"))
+        .body("detail", containsString("maximum compression ratio"));
+
+    // 34 MiB of text in two letters, compressing some 7 times: under the ratio, over the size
+    String text = randomText(13, 34 * 1024 * 1024, 2);
+    user()
+        .multiPart("json", json)
+        .multiPart("sample", "sample", Uploaded.zip(Map.of("large.csv", text)))
+        .post("/data_sample/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("more than 32 MiB"))
+        .body("detail", containsString("maximum unpacked size"));
+
+    Map<String, String> many = new java.util.HashMap<>();
+    for (int i = 0; i <= 1000; i++) {
+      many.put("rows/" + i + ".csv", i + "\n");
+    }
+    user()
+        .multiPart("json", json)
+        .multiPart("sample", "sample", Uploaded.zip(many))
+        .post("/data_sample/")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("maximum number of entries"));
+
+    user().get("/data_manager/" + manager + "/").then().body("data_sample_keys", hasSize(0));
+    assertThat(storedSamples()).isEqualTo(before);
   }
 
   @Test

@@ -176,6 +176,39 @@ class FunctionRegistrationTest {
     assertThat(storedObjects()).isEqualTo(before);
   }
 
+  /** The test profile's bounds: 32 MiB unpacked, ratio 100 past 1 MiB, 1 000 entries. */
+  @Test
+  void anArchiveBombIsRefusedNamingItsBoundAndNothingIsStored() {
+    long before = storedObjects();
+    // 16 MiB of zeros in some 16 KiB, next to a valid Dockerfile
+    Map<String, String> bomb =
+        Map.of("Dockerfile", "FROM scratch\n", "weights.bin", "\0".repeat(16 * 1024 * 1024));
+    user()
+        .multiPart("json", DEFINITION)
+        .multiPart("file", "function.zip", Uploaded.zip(bomb))
+        .multiPart("description", "description.md", "# d\n".getBytes(StandardCharsets.UTF_8))
+        .post("/function/")
+        .then()
+        .statusCode(400)
+        .body("detail[0].file[0]", containsString("maximum compression ratio"))
+        .body("key", equalTo("(not computed)"));
+    Map<String, String> many = new java.util.HashMap<>();
+    many.put("Dockerfile", "FROM scratch\n");
+    for (int i = 0; i < 1000; i++) {
+      many.put("src/" + i + ".py", "");
+    }
+    user()
+        .multiPart("json", DEFINITION)
+        .multiPart("file", "function.zip", Uploaded.zip(many))
+        .multiPart("description", "description.md", "# d\n".getBytes(StandardCharsets.UTF_8))
+        .post("/function/")
+        .then()
+        .statusCode(400)
+        .body("detail[0].file[0]", containsString("more than 1000 files and folders"))
+        .body("detail[0].file[0]", containsString("maximum number of entries"));
+    assertThat(storedObjects()).isEqualTo(before);
+  }
+
   @Test
   void anOrchestratorRefusalRemovesTheUploadedFiles() {
     long before = storedObjects();

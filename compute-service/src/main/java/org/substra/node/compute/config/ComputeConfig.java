@@ -1,5 +1,6 @@
 package org.substra.node.compute.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -40,6 +41,50 @@ public interface ComputeConfig {
    */
   @WithDefault("http://127.0.0.1:8000")
   String apiUrl();
+
+  /**
+   * The folder under which data samples registered by server path must lie, checked again when they
+   * are staged: api-service's {@code api.uploads.data-sample-root}, both from {@code
+   * node.servermedias-dir} (the chart's {@code NODE_SERVERMEDIAS_DIR}).
+   */
+  @WithDefault("/var/substra/servermedias")
+  Path dataSampleRoot();
+
+  /**
+   * What unpacking one function archive or data sample may produce: a zip bomb fails its build or
+   * task instead of filling the disk. api-service refuses uploads over the same bounds ({@code
+   * node.archives.*} sets both).
+   */
+  Archives archives();
+
+  interface Archives {
+
+    /**
+     * Bytes an archive may unpack to: as large as the asset cache and a task's disk by default, a
+     * larger sample would fit neither.
+     */
+    @WithDefault("10G")
+    MemorySize maxSize();
+
+    /**
+     * Files and directories in one archive: a data sample is a handful of files, a shard of an
+     * image dataset some thousands; each costs an inode and a hard link per task.
+     */
+    @WithDefault("100000")
+    long maxEntries();
+
+    /**
+     * Bytes unpacked per byte of the archive read: CSV and text compress some 3 to 10 times, images
+     * and arrays hardly; deflate reaches 1 000 only on runs of one byte. Data more compressible
+     * than this (large sparse arrays) can be sent as a plain tar or a stored zip.
+     */
+    @WithDefault("100")
+    long maxRatio();
+
+    /** Bytes an archive may unpack to before its ratio is checked: small archives of text pass. */
+    @WithDefault("64M")
+    MemorySize ratioGrace();
+  }
 
   /** Work messages from event-service (see event-service README, "Work messages"). */
   Work work();

@@ -1,6 +1,8 @@
 package org.substra.node.compute.config;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -24,6 +26,7 @@ public final class TestConfigs {
     return new SmallRyeConfigBuilder()
         // Quarkus's converter, so that durations read like in application.properties ("300s").
         .withConverter(Duration.class, 200, new DurationConverter())
+        .withConverter(MemorySize.class, 200, new MemorySizeConverter())
         .withMapping(ComputeConfig.class)
         .withMapping(RegistryConfig.class)
         .withSources(new PropertiesConfigSource(values, "test", 500))

@@ -209,6 +209,19 @@ public final class TestNetwork implements AutoCloseable {
     } else {
       put("substra-datasample", key, zip(Map.of("value.txt", value.getBytes())), Map.of());
     }
+    registerDataSample(dataManager, key, checksum);
+    return key;
+  }
+
+  /** A sample uploaded as {@code archive}, registered with {@code checksum}. */
+  public String dataSample(String dataManager, byte[] archive, String checksum) throws Exception {
+    String key = key();
+    put("substra-datasample", key, archive, Map.of());
+    registerDataSample(dataManager, key, checksum);
+    return key;
+  }
+
+  private void registerDataSample(String dataManager, String key, String checksum) {
     as(DataSampleServiceGrpc.newBlockingStub(channel))
         .registerDataSamples(
             RegisterDataSamplesParam.newBuilder()
@@ -218,7 +231,6 @@ public final class TestNetwork implements AutoCloseable {
                         .addDataManagerKeys(dataManager)
                         .setChecksum(checksum))
                 .build());
-    return key;
   }
 
   public String plan(String name) {

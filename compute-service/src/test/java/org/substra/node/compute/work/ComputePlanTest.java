@@ -106,7 +106,7 @@ class ComputePlanTest extends NetworkAndQueues {
 
     String dataManager = network.dataManager();
     String zipped = network.dataSample(dataManager, "1", null);
-    Path serverDir = Files.createTempDirectory("server-sample");
+    Path serverDir = Files.createTempDirectory(SERVER_ROOT, "server-sample");
     String byPath = network.dataSample(dataManager, "2", serverDir);
 
     String plan = network.plan("train-aggregate-predict-score");
@@ -163,6 +163,67 @@ class ComputePlanTest extends NetworkAndQueues {
     assertThat(planDir.resolve("logs")).isDirectory();
     queues.teardown(TestNetwork.CHANNEL, plan, "PLAN_STATUS_DONE");
     await("the plan's directory gone", Duration.ofSeconds(10), () -> !Files.exists(planDir));
+  }
+
+  /** {@code compute.data-sample-root} of the test profile. */
+  static final Path SERVER_ROOT = Path.of("target", "servermedias");
+
+  static {
+    try {
+      Files.createDirectories(SERVER_ROOT);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aDataSampleThatIsAnArchiveBombFailsItsTaskAndLeavesNothingInTheCache() throws Exception {
+    queues.purge();
+    String train = train();
+    String dataManager = network.dataManager();
+    // 64 MiB of zeros in 64 KiB, registered with its true checksum: only the bounds refuse it
+    byte[] zeros = new byte[64 * 1024 * 1024];
+    String sample =
+        network.dataSample(
+            dataManager,
+            TestNetwork.zip(Map.of("zeros.bin", zeros)),
+            Checksums.sha256(Checksums.sha256(zeros).getBytes(StandardCharsets.UTF_8)));
+    String plan = network.plan("bomb");
+    var task = modelTask(plan, train, dataManager, sample);
+    network.register(task);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    }
+    assertThat(network.failureReport(task.getKey()).getErrorType())
+        .isEqualTo(ErrorType.ERROR_TYPE_INTERNAL);
+    try (var cached = Files.list(Path.of("target", "work", "asset_buffer", "data_samples"))) {
+      assertThat(cached.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.startsWith(sample));
+    }
+  }
+
+  @Test
+  void aSampleFolderHoldingALinkFailsItsTaskWithoutReadingIt() throws Exception {
+    queues.purge();
+    String train = train();
+    String dataManager = network.dataManager();
+    Path folder = Files.createTempDirectory(SERVER_ROOT, "linked-sample");
+    String sample = network.dataSample(dataManager, "1", folder);
+    // linked once registered: compute-service checks again what api-service checked. The file
+    // linked to holds what was registered, so that only the link check refuses it.
+    Path secret = Files.writeString(Files.createTempFile("secret", ""), "1");
+    Files.delete(folder.resolve("value.txt"));
+    Files.createSymbolicLink(folder.resolve("value.txt"), secret);
+    String plan = network.plan("linked");
+    var task = modelTask(plan, train, dataManager, sample);
+    network.register(task);
+
+    try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
+      assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    }
+    assertThat(network.failureReport(task.getKey()).getErrorType())
+        .isEqualTo(ErrorType.ERROR_TYPE_INTERNAL);
   }
 
   @Test
