@@ -301,7 +301,8 @@ class ComputePlanTest extends NetworkAndQueues {
     try (Dispatcher dispatcher = new Dispatcher(network, queues, plan)) {
       await("the function process started", Duration.ofSeconds(30), () -> pid(logs).isPresent());
       // the pid the function prints is its sandbox's; on this host its whole tree is what must go
-      ProcessHandle started = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+      ProcessHandle started =
+          ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
       sandbox = Stream.concat(Stream.of(started), started.descendants()).toList();
       assertThat(sandbox).hasSizeGreaterThan(1).allMatch(ProcessHandle::isAlive);
       network.cancelPlan(plan);

@@ -10,12 +10,10 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +24,10 @@ import org.substra.node.compute.kubernetes.KanikoPodBuilder;
 import org.substra.node.compute.kubernetes.Pods;
 import org.substra.node.compute.registry.ImageReferences;
 import org.substra.node.compute.staging.Checksums;
-import org.substra.node.compute.storage.AssetSource;
+import org.substra.node.compute.testing.OneArchive;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.orchestrator.protocol.Addressable;
-import org.substra.node.orchestrator.protocol.DataManager;
-import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
-import org.substra.node.orchestrator.protocol.Model;
 
 /** Against the fabric8 mock API server in CRUD mode; the test plays the kubelet's part. */
 @EnableKubernetesMockClient(crud = true)
@@ -65,36 +60,6 @@ class KanikoBuildTest {
         .setOwner("MyOrg1MSP")
         .setArchive(Addressable.newBuilder().setChecksum(Checksums.sha256(archive)))
         .build();
-  }
-
-  /** Serves one archive for every function, noting the owner of each function it is asked for. */
-  record OneArchive(byte[] archive, List<String> fetchedFor) implements AssetSource {
-
-    OneArchive(byte[] archive) {
-      this(archive, new CopyOnWriteArrayList<>());
-    }
-
-    @Override
-    public void functionArchive(Function function, Path destination) throws IOException {
-      fetchedFor.add(function.getOwner());
-      Files.createDirectories(destination.getParent());
-      Files.write(destination, archive);
-    }
-
-    @Override
-    public void opener(DataManager dataManager, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void model(Model model, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void dataSample(DataSample sample, Path destination) {
-      throw new UnsupportedOperationException();
-    }
   }
 
   KanikoBuild build(byte[] archive) {

@@ -33,6 +33,7 @@ import org.substra.node.compute.executor.Executor;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
 import org.substra.node.compute.staging.TaskWorkspace;
+import org.substra.node.compute.testing.OneArchive;
 import org.substra.node.compute.work.PlanTeardown;
 import org.substra.node.orchestrator.protocol.AssetKind;
 import org.substra.node.orchestrator.protocol.Function;
@@ -127,7 +128,7 @@ class KubernetesExecutorTest {
     return new KubernetesExecutor(
         config,
         TestConfigs.registry(settings),
-        new KanikoBuildTest.OneArchive(KanikoBuildTest.ARCHIVE, archivesFetched),
+        new OneArchive(function -> KanikoBuildTest.ARCHIVE, archivesFetched),
         pods);
   }
 

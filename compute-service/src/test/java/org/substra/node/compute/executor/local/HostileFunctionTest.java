@@ -28,12 +28,10 @@ import org.substra.node.compute.executor.Executor.Execution;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.TaskWorkspace;
-import org.substra.node.compute.storage.AssetSource;
+import org.substra.node.compute.testing.OneArchive;
+import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.orchestrator.protocol.Addressable;
-import org.substra.node.orchestrator.protocol.DataManager;
-import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
-import org.substra.node.orchestrator.protocol.Model;
 import org.substra.node.testing.LocalInfrastructure;
 
 /**
@@ -115,7 +113,9 @@ class HostileFunctionTest {
                     .add(workDir.resolve("hostile").toString()))
             .put("inputs", new JsonArray().add("/task/data_samples/sample/data.csv"))
             .put("marker", MARKER);
-    executor = new LocalExecutor(config(targets, "bwrap"), new OneArchive());
+    executor =
+        new LocalExecutor(
+            config(targets, "bwrap"), new OneArchive(HostileFunctionTest::archiveFor));
   }
 
   static ComputeConfig config(JsonObject targets, String bwrap) {
@@ -299,7 +299,9 @@ class HostileFunctionTest {
   @Test
   void withoutASandboxAnotherOrganizationsFunctionIsRefused() throws Exception {
     LocalExecutor unsandboxed =
-        new LocalExecutor(config(new JsonObject(), "/nonexistent/bwrap"), new OneArchive());
+        new LocalExecutor(
+            config(new JsonObject(), "/nonexistent/bwrap"),
+            new OneArchive(HostileFunctionTest::archiveFor));
     assertThat(unsandboxed.sandbox().unavailable()).isPresent();
 
     Result result = run(unsandboxed, "identity", OTHER_ORGANIZATION);
@@ -312,7 +314,11 @@ class HostileFunctionTest {
   @Test
   void withoutASandboxOwnFunctionsRunOnlyWhenTheOperatorAllowsIt() throws Exception {
     ComputeConfig refusing = config(new JsonObject(), "/nonexistent/bwrap");
-    Result refused = run(new LocalExecutor(refusing, new OneArchive()), "identity", "MyOrg1MSP");
+    Result refused =
+        run(
+            new LocalExecutor(refusing, new OneArchive(HostileFunctionTest::archiveFor)),
+            "identity",
+            "MyOrg1MSP");
     assertThat(refused.execution().limit()).contains("allow-unsandboxed-own-functions");
 
     ComputeConfig allowing =
@@ -321,7 +327,11 @@ class HostileFunctionTest {
             "compute.msp-id", "MyOrg1MSP",
             "compute.local.sandbox.bwrap", "/nonexistent/bwrap",
             "compute.local.sandbox.allow-unsandboxed-own-functions", "true");
-    Result allowed = run(new LocalExecutor(allowing, new OneArchive()), "identity", "MyOrg1MSP");
+    Result allowed =
+        run(
+            new LocalExecutor(allowing, new OneArchive(HostileFunctionTest::archiveFor)),
+            "identity",
+            "MyOrg1MSP");
     assertThat(allowed.execution().exitCode()).isZero();
     assertThat(allowed.execution().limit()).isNull();
   }
@@ -338,10 +348,10 @@ class HostileFunctionTest {
     Function function =
         Function.newBuilder()
             .setKey(UUID.randomUUID().toString())
+            .setName(name)
             .setOwner(owner)
             .setArchive(Addressable.newBuilder().setChecksum(""))
             .build();
-    functionName = name;
     executor.build(function);
     TaskWorkspace workspace = TaskWorkspace.of(workDir, plan);
     workspace.reset();
@@ -382,45 +392,27 @@ class HostileFunctionTest {
     return pids;
   }
 
-  static String functionName;
-
   private static byte[] archive() throws IOException {
     try (InputStream in = HostileFunctionTest.class.getResourceAsStream("/functions/hostile.py")) {
       return in.readAllBytes();
     }
   }
 
-  /** Serves the hostile function's archive, with the Dockerfile of the current test. */
-  static final class OneArchive implements AssetSource {
-
-    @Override
-    public void functionArchive(Function function, Path destination) throws IOException {
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put(
-          "Dockerfile",
-          ("FROM python:3.12-slim\nCOPY function.py .\n"
-                  + "ENTRYPOINT [\"python3\", \"function.py\", \"--function-name\", \""
-                  + functionName
-                  + "\"]\n")
-              .getBytes(StandardCharsets.UTF_8));
-      files.put("function.py", archive);
-      Files.createDirectories(destination.getParent());
-      Files.write(destination, org.substra.node.compute.testing.TestNetwork.zip(files));
-    }
-
-    @Override
-    public void opener(DataManager dataManager, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void model(Model model, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void dataSample(DataSample sample, Path destination) {
-      throw new UnsupportedOperationException();
+  /** The hostile function's archive, running the attack its function's name says. */
+  static byte[] archiveFor(Function function) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(
+        "Dockerfile",
+        ("FROM python:3.12-slim\nCOPY function.py .\n"
+                + "ENTRYPOINT [\"python3\", \"function.py\", \"--function-name\", \""
+                + function.getName()
+                + "\"]\n")
+            .getBytes(StandardCharsets.UTF_8));
+    files.put("function.py", archive);
+    try {
+      return TestNetwork.zip(files);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -15,13 +15,10 @@ import org.substra.node.compute.executor.Executor.Execution;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.staging.AssetCache;
 import org.substra.node.compute.staging.TaskWorkspace;
-import org.substra.node.compute.storage.AssetSource;
+import org.substra.node.compute.testing.OneArchive;
 import org.substra.node.compute.testing.TestNetwork;
 import org.substra.node.orchestrator.protocol.Addressable;
-import org.substra.node.orchestrator.protocol.DataManager;
-import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
-import org.substra.node.orchestrator.protocol.Model;
 
 /**
  * What the sandbox costs a task: the same function run N times by the real local executor,
@@ -55,7 +52,7 @@ public final class SandboxCostBenchmark {
                 String.valueOf(sandboxed),
                 "compute.local.sandbox.allow-unsandboxed-own-functions",
                 "true");
-        LocalExecutor executor = new LocalExecutor(config, new Archive(entrypoint));
+        LocalExecutor executor = new LocalExecutor(config, new OneArchive(archive(entrypoint)));
         if (sandboxed && executor.sandbox().unavailable().isPresent()) {
           throw new IllegalStateException(executor.sandbox().unavailable().get());
         }
@@ -126,36 +123,17 @@ public final class SandboxCostBenchmark {
     return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
   }
 
-  private record Archive(String entrypoint) implements AssetSource {
-
-    @Override
-    public void functionArchive(Function function, Path destination) throws java.io.IOException {
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      String command =
-          entrypoint.equals("python3")
-              ? "[\"python3\", \"function.py\"]"
-              : "[\"" + entrypoint + "\"]";
-      files.put(
-          "Dockerfile",
-          ("FROM python:3.12-slim\nENTRYPOINT " + command + "\n").getBytes(StandardCharsets.UTF_8));
-      files.put("function.py", "pass\n".getBytes(StandardCharsets.UTF_8));
-      Files.createDirectories(destination.getParent());
-      Files.write(destination, TestNetwork.zip(files));
-    }
-
-    @Override
-    public void opener(DataManager dataManager, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void model(Model model, Path destination) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void dataSample(DataSample sample, Path destination) {
-      throw new UnsupportedOperationException();
-    }
+  /** A function whose command is {@code entrypoint}: {@code /bin/true}, or an empty Python file. */
+  private static byte[] archive(String entrypoint) throws java.io.IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    String command =
+        entrypoint.equals("python3")
+            ? "[\"python3\", \"function.py\"]"
+            : "[\"" + entrypoint + "\"]";
+    files.put(
+        "Dockerfile",
+        ("FROM python:3.12-slim\nENTRYPOINT " + command + "\n").getBytes(StandardCharsets.UTF_8));
+    files.put("function.py", "pass\n".getBytes(StandardCharsets.UTF_8));
+    return TestNetwork.zip(files);
   }
 }
