@@ -39,6 +39,15 @@ public final class SandboxCostBenchmark {
     }
     System.out.printf(
         "%-34s %10s %10s %10s%n", "per task (" + runs + " runs)", "p50 ms", "p95 ms", "max ms");
+    // both runs use the real interpreter (a pyenv shim on PATH would cost the unsandboxed run
+    // a shell script per task)
+    String python =
+        new LocalExecutor(
+                TestConfigs.compute("compute.work-dir", work.toString()),
+                new OneArchive(new byte[0]))
+            .sandbox()
+            .python()
+            .toString();
     for (String entrypoint : List.of("/bin/true", "python3")) {
       Map<String, List<Double>> timings = new LinkedHashMap<>();
       for (boolean sandboxed : List.of(false, true)) {
@@ -51,7 +60,9 @@ public final class SandboxCostBenchmark {
                 "compute.local.sandbox.enabled",
                 String.valueOf(sandboxed),
                 "compute.local.sandbox.allow-unsandboxed-own-functions",
-                "true");
+                "true",
+                "compute.local.python",
+                python);
         LocalExecutor executor = new LocalExecutor(config, new OneArchive(archive(entrypoint)));
         if (sandboxed && executor.sandbox().unavailable().isPresent()) {
           throw new IllegalStateException(executor.sandbox().unavailable().get());
