@@ -78,8 +78,8 @@ public interface ComputeConfig {
   interface Limits {
 
     /**
-     * Memory of a task: the address space of each sandboxed process locally, the container's
-     * memory limit in a pod.
+     * Memory of a task: the address space of each sandboxed process locally, the container's memory
+     * limit in a pod.
      */
     @WithDefault("4Gi")
     io.fabric8.kubernetes.api.model.Quantity memory();
