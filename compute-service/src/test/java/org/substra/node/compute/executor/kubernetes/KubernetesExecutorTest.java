@@ -271,6 +271,25 @@ class KubernetesExecutorTest {
   }
 
   @Test
+  void theComputePodGivesScratchWhereTheImageRunsItsFunction() throws Exception {
+    // the stand-in's images have WORKDIR /sandbox
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    CompletableFuture<Pod> running = kubelet(ComputePodBuilder.podName(PLAN, TAG), "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+
+    executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
+
+    var container = running.get(10, TimeUnit.SECONDS).getSpec().getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getVolumeMounts())
+        .filteredOn(mount -> mount.getName().equals("scratch"))
+        .extracting(mount -> mount.getMountPath())
+        .containsExactly("/tmp", "/sandbox/model", "/sandbox/chainkeys");
+  }
+
+  @Test
   void anAbsentImageIsBuiltWithKanikoThenTheImageCommandIsExecdInTheComputePod() throws Exception {
     ScriptedExecPods pods = new ScriptedExecPods(client, "trained\n", 0);
     KubernetesExecutor executor = executor(pods);
