@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.kubernetes.ComputePod;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
@@ -23,6 +27,8 @@ import org.substra.node.compute.kubernetes.Pods;
  * {@link KubernetesExecutor}.
  */
 public class ComputePodRun {
+
+  private static final Logger LOG = Logger.getLogger(ComputePodRun.class);
 
   static final String ARGUMENTS = ComputePodBuilder.SANDBOX_DIR + "/cli-args/arguments.txt";
 
@@ -61,15 +67,39 @@ public class ComputePodRun {
     return "'" + token.replace("'", "'\\''") + "'";
   }
 
-  /**
-   * @return the exit code; the function's output is in {@code logs}
-   * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
-   */
   private static String planOf(Pod pod) {
     var labels = pod.getMetadata().getLabels();
     return labels == null ? null : labels.get(PodLabels.COMPUTE_PLAN_KEY);
   }
 
+  /**
+   * Whether a pod found for a task cannot serve it: it ended (its active deadline passed, it was
+   * evicted), or so little of its deadline is left that it would end before a task that uses its
+   * whole time limit.
+   */
+  boolean spent(Pod pod, Instant now) {
+    String phase = Pods.phase(pod);
+    if (Pods.SUCCEEDED.equals(phase) || Pods.FAILED.equals(phase)) {
+      return true;
+    }
+    Long deadline = pod.getSpec() == null ? null : pod.getSpec().getActiveDeadlineSeconds();
+    String started = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    if (deadline == null || started == null) {
+      return false;
+    }
+    Instant end;
+    try {
+      end = Instant.parse(started).plusSeconds(deadline);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+    return Duration.between(now, end).compareTo(config.limits().timeout()) < 0;
+  }
+
+  /**
+   * @return the exit code; the function's output is in {@code logs}
+   * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
+   */
   public int run(ComputePod request, List<String> entrypoint, Path logs)
       throws IOException, InterruptedException {
     Pod pod = pods.createIfAbsent(builder.build(request));
@@ -83,6 +113,13 @@ public class ComputePodRun {
                   ComputePodBuilder.distinctPodName(request.computePlanKey(), request.imageTag())));
     }
     String name = pod.getMetadata().getName();
+    if (spent(pod, Instant.now())) {
+      LOG.infof(
+          "compute pod %s is %s, started %s: replaced by a fresh one",
+          name, Pods.phase(pod), pod.getStatus() == null ? null : pod.getStatus().getStartTime());
+      pods.delete(name, config.pod().deletionTimeout());
+      pods.createIfAbsent(builder.build(request, name));
+    }
     try {
       pods.awaitRunning(name, config.pod().startupTimeout());
     } catch (PodWaitException e) {
