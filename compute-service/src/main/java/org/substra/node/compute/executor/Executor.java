@@ -2,6 +2,7 @@ package org.substra.node.compute.executor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.substra.node.orchestrator.protocol.Function;
 
 /**
@@ -53,6 +54,21 @@ public interface Executor {
    */
   void tearDown(String planKey) throws IOException, InterruptedException;
 
-  /** What one function process did. */
-  record Execution(int exitCode, boolean stopped, Path logs) {}
+  /**
+   * What one function process did.
+   *
+   * @param limitExceeded the limit it ran past and was stopped for, in words for the task's failure
+   *     report ({@link TaskLimits}); its exit code then means nothing
+   */
+  record Execution(int exitCode, boolean stopped, Path logs, Optional<String> limitExceeded) {
+
+    public Execution(int exitCode, boolean stopped, Path logs) {
+      this(exitCode, stopped, logs, Optional.empty());
+    }
+
+    /** The process was stopped for running past a limit. */
+    public static Execution overLimit(Path logs, String limitExceeded) {
+      return new Execution(-1, false, logs, Optional.of(limitExceeded));
+    }
+  }
 }

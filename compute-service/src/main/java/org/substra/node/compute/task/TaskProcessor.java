@@ -237,6 +237,10 @@ public class TaskProcessor {
       cancel(channel, orchestrator.task(channel, task.getKey()));
       return;
     }
+    if (execution.limitExceeded().isPresent()) {
+      String limit = execution.limitExceeded().get();
+      throw new ExecutionError(limit, logs(execution.logs()) + "\n" + limit);
+    }
     if (execution.exitCode() != 0) {
       throw new ExecutionError("exit code " + execution.exitCode(), logs(execution.logs()));
     }

@@ -56,6 +56,23 @@ public class ComputePodRun {
     return argv.stream().map(ComputePodRun::quote).collect(Collectors.joining(" ")) + " 2>&1";
   }
 
+  /**
+   * The task's command was still running at the end of its time limit ({@code
+   * compute.limits.timeout}); its pod was deleted to stop it.
+   */
+  public static final class TimeLimitExceeded extends Exception {
+    private final Duration limit;
+
+    TimeLimitExceeded(Duration limit, Throwable cause) {
+      super("still running after its time limit of " + limit, cause);
+      this.limit = limit;
+    }
+
+    public Duration limit() {
+      return limit;
+    }
+  }
+
   /** The compute pod did not reach Running in time (an image that cannot be pulled, ...). */
   public static final class NotStarted extends IOException {
     NotStarted(String message, Throwable cause) {
@@ -99,9 +116,10 @@ public class ComputePodRun {
   /**
    * @return the exit code; the function's output is in {@code logs}
    * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
+   * @throws TimeLimitExceeded when the command outlives {@code compute.limits.timeout}
    */
   public int run(ComputePod request, List<String> entrypoint, Path logs)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, TimeLimitExceeded {
     Pod pod = pods.createIfAbsent(builder.build(request));
     if (!request.computePlanKey().equals(planOf(pod))) {
       // The reference's name holds 8 characters of the plan key: another plan may own it, and its
@@ -127,8 +145,18 @@ public class ComputePodRun {
       throw new NotStarted("compute pod " + name + ": " + e.getMessage(), e);
     }
     Files.createDirectories(logs.getParent());
+    Duration limit = config.limits().timeout();
     try (OutputStream out = Files.newOutputStream(logs)) {
-      return pods.exec(name, name, List.of("/bin/sh", "-c", commandLine(entrypoint)), out);
+      return pods.exec(name, name, List.of("/bin/sh", "-c", commandLine(entrypoint)), out, limit);
+    } catch (Pods.ExecTimedOut e) {
+      // Closing the exec leaves the command running in the container: deleting the pod stops it
+      // (the plan's next task gets a fresh pod).
+      try {
+        pods.delete(name, config.pod().deletionTimeout());
+      } catch (RuntimeException deletion) {
+        LOG.warnf("compute pod %s of a task past its time limit: %s", name, deletion.getMessage());
+      }
+      throw new TimeLimitExceeded(limit, e);
     }
   }
 

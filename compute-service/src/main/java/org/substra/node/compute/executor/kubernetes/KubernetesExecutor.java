@@ -14,6 +14,7 @@ import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.config.RegistryConfig;
 import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
+import org.substra.node.compute.executor.TaskLimits;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePod;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
@@ -159,6 +160,12 @@ public class KubernetesExecutor implements Executor {
     try {
       int exit = compute.run(request, image.command(), logs);
       return new Execution(exit, stopped.remove(run.planKey()), logs);
+    } catch (ComputePodRun.TimeLimitExceeded e) {
+      if (stopped.remove(run.planKey())) {
+        return new Execution(-1, true, logs);
+      }
+      LOG.infof("task %s: %s", run.taskKey(), e.getMessage());
+      return Execution.overLimit(logs, TaskLimits.wallClockExceeded(e.limit()));
     } catch (IOException e) {
       if (stopped.remove(run.planKey())) {
         // the cancel deleted the pod under the exec

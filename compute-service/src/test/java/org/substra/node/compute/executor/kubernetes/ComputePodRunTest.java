@@ -219,6 +219,20 @@ class ComputePodRunTest {
   }
 
   @Test
+  void aTaskOutlivingItsTimeLimitHasItsPodDeleted() throws Exception {
+    String name = ComputePodBuilder.podName(PLAN, TAG);
+    kubeletStarts(name);
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    pods.outlivesItsTime = true;
+
+    assertThatThrownBy(() -> run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log")))
+        .isInstanceOfSatisfying(
+            ComputePodRun.TimeLimitExceeded.class,
+            e -> assertThat(e.limit()).isEqualTo(Duration.ofHours(24)));
+    assertThat(client.pods().inNamespace("substra").withName(name).get()).isNull();
+  }
+
+  @Test
   void stopDeletesThePlansPods() throws Exception {
     String name = ComputePodBuilder.podName(PLAN, TAG);
     client
