@@ -113,6 +113,47 @@ class ChartVariantsTest {
   }
 
   @Test
+  void computePodLimitsAndDeadlineReachComputeService() {
+    Map<String, Object> values = Chart.defaultValues();
+    values = ValuesDoc.with(values, "worker.computePod.limits.memory", "16Gi");
+    values = ValuesDoc.with(values, "worker.computePod.limits.cpu", 4);
+    values = ValuesDoc.with(values, "worker.computePod.limits.disk", "50Gi");
+    values = ValuesDoc.with(values, "worker.computePod.limits.timeout", "90m");
+    values = ValuesDoc.with(values, "worker.computePod.activeDeadline", "3h");
+    values = ValuesDoc.with(values, "worker.computePod.readOnlyRootFilesystem", false);
+    values =
+        ValuesDoc.with(
+            values, "worker.computePod.resources", Map.of("limits", Map.of("memory", "64Gi")));
+    Map<String, Object> compute = Chart.render(values).workload("compute");
+
+    assertThat(Manifests.env(compute, "COMPUTE_LIMITS_MEMORY")).contains("16Gi");
+    assertThat(Manifests.env(compute, "COMPUTE_LIMITS_CPU")).contains("4");
+    assertThat(Manifests.env(compute, "COMPUTE_LIMITS_DISK")).contains("50Gi");
+    assertThat(Manifests.env(compute, "COMPUTE_LIMITS_TIMEOUT")).contains("90m");
+    assertThat(Manifests.env(compute, "COMPUTE_POD_ACTIVE_DEADLINE")).contains("3h");
+    assertThat(Manifests.env(compute, "COMPUTE_POD_READ_ONLY_ROOT_FILESYSTEM")).contains("false");
+    // explicit resources still travel as they are: compute-service lets them win
+    assertThat(Manifests.env(compute, "COMPUTE_POD_RESOURCES"))
+        .contains("{\"limits\":{\"memory\":\"64Gi\"}}");
+  }
+
+  @Test
+  void malformedComputePodLimitsAreRefusedByTheSchema() {
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    ValuesDoc.with(
+                        Chart.defaultValues(), "worker.computePod.limits.timeout", "one day")))
+        .hasMessageContaining("timeout");
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    ValuesDoc.with(
+                        Chart.defaultValues(), "worker.computePod.limits.memory", "4 GB")))
+        .hasMessageContaining("memory");
+  }
+
+  @Test
   void oidcValuesReachApiServiceOneToOne() {
     Map<String, Object> api = Chart.render().workload("api");
     assertThat(Manifests.envEntry(api, "API_OIDC_ENABLED")).isEmpty();

@@ -133,6 +133,15 @@ class DefaultValuesTest {
     assertThat(env(compute, "COMPUTE_EXECUTOR")).contains("kubernetes");
     assertThat(env(compute, "COMPUTE_CONCURRENCY")).contains("1");
     assertThat(env(compute, "COMPUTE_POD_STARTUP_TIMEOUT")).contains("300s");
+    // what one task may use, compute-service's own defaults (compute.limits.*)
+    assertThat(env(compute, "COMPUTE_LIMITS_MEMORY")).contains("4Gi");
+    assertThat(env(compute, "COMPUTE_LIMITS_CPU")).contains("2");
+    assertThat(env(compute, "COMPUTE_LIMITS_DISK")).contains("10Gi");
+    assertThat(env(compute, "COMPUTE_LIMITS_TIMEOUT")).contains("24h");
+    assertThat(env(compute, "COMPUTE_LIMITS_PROCESSES")).isEmpty();
+    assertThat(Manifests.envEntry(compute, "COMPUTE_POD_ACTIVE_DEADLINE")).isEmpty();
+    assertThat(env(compute, "COMPUTE_POD_READ_ONLY_ROOT_FILESYSTEM")).contains("true");
+    assertThat(Manifests.envEntry(compute, "COMPUTE_POD_RESOURCES")).isEmpty();
     assertThat(env(compute, "TASK_CHAINKEYS_ENABLED")).contains("false");
     assertThat(env(compute, "K8S_SECRET_NAMESPACE")).contains("default");
     assertThat(env(compute, "COMPUTE_KANIKO_IMAGE"))

@@ -140,7 +140,10 @@ public interface ComputeConfig {
     @WithDefault("24h")
     Duration timeout();
 
-    /** Processes and threads a task may have at once (a fork bomb meets this). */
+    /**
+     * Processes and threads a task may have at once (a fork bomb meets this). Local executor only:
+     * a pod spec has no such limit, the kubelet's {@code podPidsLimit} bounds every pod of a node.
+     */
     @WithDefault("512")
     int processes();
 
@@ -347,9 +350,32 @@ public interface ComputeConfig {
     @WithDefault("1001")
     long runAsGroup();
 
-    /** Kubernetes {@code ResourceRequirements} as JSON. */
+    /**
+     * Kubernetes {@code ResourceRequirements} as JSON. Memory, cpu and ephemeral-storage it leaves
+     * out come from {@link ComputeConfig#limits()}: the limit is that value (or an explicit request
+     * above it), the request a quarter of the limit.
+     */
     @WithDefault("{}")
     String resources();
+
+    /**
+     * Longest life of a compute pod (its {@code activeDeadlineSeconds}): a pod serves the tasks of
+     * one plan that use one image, one after another, so this bounds the pod, not a task (a task is
+     * bounded by {@code compute.limits.timeout}). It frees the node when compute-service is not
+     * there to end the pod (a crash, a teardown lost); a task never starts in a pod with less than
+     * {@code compute.limits.timeout} left, it gets a fresh pod. Must exceed {@code
+     * compute.limits.timeout}; absent = twice it.
+     */
+    Optional<Duration> activeDeadline();
+
+    /**
+     * The compute container's root filesystem is read-only; a function writes only in its output
+     * folders and in the scratch volume ({@code /tmp}, plus {@code model} and {@code chainkeys}
+     * under the image's working directory, where substra-tools creates folders). {@code false} only
+     * for images that must write elsewhere.
+     */
+    @WithDefault("true")
+    boolean readOnlyRootFilesystem();
 
     /** Node labels as a JSON object. */
     @WithDefault("{}")

@@ -2,6 +2,7 @@ package org.substra.node.compute.executor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.substra.node.orchestrator.protocol.Function;
 
 /**
@@ -64,13 +65,18 @@ public interface Executor {
   /**
    * What one function process did.
    *
-   * @param limit when the task was ended by one of its limits or refused, the sentence saying which
-   *     (it goes into the failure report), else null
+   * @param limitExceeded the limit it ran past and was stopped for, in words for the task's failure
+   *     report ({@link TaskLimits}); its exit code then means nothing
    */
-  record Execution(int exitCode, boolean stopped, Path logs, String limit) {
+  record Execution(int exitCode, boolean stopped, Path logs, Optional<String> limitExceeded) {
 
     public Execution(int exitCode, boolean stopped, Path logs) {
-      this(exitCode, stopped, logs, null);
+      this(exitCode, stopped, logs, Optional.empty());
+    }
+
+    /** The process was stopped for running past a limit. */
+    public static Execution overLimit(Path logs, String limitExceeded) {
+      return new Execution(-1, false, logs, Optional.of(limitExceeded));
     }
   }
 }

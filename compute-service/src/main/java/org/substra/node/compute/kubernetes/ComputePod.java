@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param modelOutputs whether the function produces models
  * @param performanceOutputs whether the function produces performances
  * @param functionMetadata the function's metadata as registered in the orchestrator
+ * @param workingDir the image's working directory, where the function runs (absolute)
  */
 public record ComputePod(
     String computePlanKey,
@@ -22,7 +23,8 @@ public record ComputePod(
     boolean chainkeys,
     boolean modelOutputs,
     boolean performanceOutputs,
-    Map<String, String> functionMetadata) {
+    Map<String, String> functionMetadata,
+    String workingDir) {
 
   public ComputePod {
     Objects.requireNonNull(computePlanKey, "computePlanKey");
@@ -32,5 +34,28 @@ public record ComputePod(
     if (computePlanKey.length() < 8) {
       throw new IllegalArgumentException("not a compute plan key: " + computePlanKey);
     }
+    if (workingDir == null || !workingDir.startsWith("/")) {
+      throw new IllegalArgumentException("not an absolute working directory: " + workingDir);
+    }
+  }
+
+  /** The pod of an image without {@code WORKDIR}: its function runs in {@code /}. */
+  public ComputePod(
+      String computePlanKey,
+      String imageTag,
+      String image,
+      boolean chainkeys,
+      boolean modelOutputs,
+      boolean performanceOutputs,
+      Map<String, String> functionMetadata) {
+    this(
+        computePlanKey,
+        imageTag,
+        image,
+        chainkeys,
+        modelOutputs,
+        performanceOutputs,
+        functionMetadata,
+        "/");
   }
 }

@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +47,27 @@ public class ComputePodBuilder {
   static final String WORK_VOLUME = "subtuple";
 
   /**
+   * The function's scratch directory, writable under a read-only root filesystem and bounded with
+   * the pod's ephemeral storage; the container's {@code TMPDIR}.
+   */
+  public static final String TMP_DIR = "/tmp";
+
+  static final String SCRATCH_VOLUME = "scratch";
+
+  static final String CPU = "cpu";
+  static final String MEMORY = "memory";
+  static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+
+  /**
+   * Requests that {@code compute.pod.resources} leaves out are this share of the limit. A compute
+   * pod lives as long as its plan and idles between its tasks, and every pod of a replica (one per
+   * plan and function image) must sit on the replica's node, where its ReadWriteOnce claim is:
+   * requests equal to the limits would reserve several times what runs at once and leave later pods
+   * unschedulable. A quarter keeps the scale of upstream's defaults (1Gi memory requested).
+   */
+  static final int REQUEST_SHARE = 4;
+
+  /**
    * Idles until tasks are exec'd into it and exits 0 on the TERM of a deletion, so a deleted pod
    * does not look failed. Images therefore need /bin/sh and tail.
    */
@@ -53,12 +79,15 @@ public class ComputePodBuilder {
   private final Map<String, String> nodeSelector;
   private final List<Toleration> tolerations;
   private final Affinity affinity;
+  private final Duration activeDeadline;
 
   public ComputePodBuilder(ComputeConfig config) {
     this.config = config;
     ComputeConfig.Pod pod = config.pod();
     this.resources =
-        JsonSetting.parse("compute.pod.resources", pod.resources(), ResourceRequirements.class);
+        withLimitDefaults(
+            JsonSetting.parse("compute.pod.resources", pod.resources(), ResourceRequirements.class),
+            config.limits());
     this.nodeSelector =
         JsonSetting.parse(
             "compute.pod.node-selector", pod.nodeSelector(), new TypeReference<>() {});
@@ -71,6 +100,20 @@ public class ComputePodBuilder {
     if (pod.gpu().count() < 0 || pod.gpu().count() > pod.gpu().max()) {
       throw new IllegalArgumentException(
           "compute.pod.gpu.count must be between 0 and compute.pod.gpu.max");
+    }
+    Duration timeout = config.limits().timeout();
+    if (timeout.toSeconds() < 1) {
+      throw new IllegalArgumentException("compute.limits.timeout must be at least 1s");
+    }
+    this.activeDeadline = pod.activeDeadline().orElse(timeout.multipliedBy(2));
+    if (activeDeadline.compareTo(timeout) <= 0) {
+      // A task starts only in a pod with its whole time limit left: it would never find one.
+      throw new IllegalArgumentException(
+          "compute.pod.active-deadline ("
+              + activeDeadline
+              + ") must exceed compute.limits.timeout ("
+              + timeout
+              + ")");
     }
   }
 
@@ -113,7 +156,15 @@ public class ComputePodBuilder {
     volumes.add(
         KanikoPodBuilder.claimVolume(
             WORK_VOLUME, config.kubernetes().workClaim() + "-" + config.kubernetes().podName()));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SCRATCH_VOLUME)
+            .withNewEmptyDir()
+            .withSizeLimit(resources.getLimits().get(EPHEMERAL_STORAGE))
+            .endEmptyDir()
+            .build());
     List<VolumeMount> mounts = taskMounts(request);
+    mounts.addAll(scratchMounts(request));
     if (gpus > 0 && pod.gpu().hostDevices()) {
       for (int i = 0; i < gpus; i++) {
         String device = "nvidia" + i;
@@ -134,6 +185,8 @@ public class ComputePodBuilder {
     }
 
     List<EnvVar> env = new ArrayList<>();
+    // whatever the image says: the rest of its filesystem is read-only
+    env.add(new EnvVar("TMPDIR", TMP_DIR, null));
     pod.organizationIndex()
         .ifPresent(index -> env.add(new EnvVar("ORGANIZATION_INDEX", index, null)));
 
@@ -145,7 +198,10 @@ public class ComputePodBuilder {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withTerminationGracePeriodSeconds(0L)
+        .withActiveDeadlineSeconds(activeDeadline.toSeconds())
+        // functions get no Kubernetes identity, nor the addresses of the namespace's services
         .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
         .withImagePullSecrets(
             config.kaniko().dockerConfigSecretName().map(LocalObjectReference::new).stream()
                 .toList())
@@ -168,6 +224,7 @@ public class ComputePodBuilder {
         .withNewSecurityContext()
         .withPrivileged(false)
         .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(pod.readOnlyRootFilesystem())
         .withRunAsNonRoot(true)
         .withRunAsUser(pod.runAsUser())
         .withRunAsGroup(pod.runAsGroup())
@@ -227,6 +284,79 @@ public class ComputePodBuilder {
       limits.put(resource, new Quantity(Integer.toString(gpus)));
     }
     return builder.withLimits(limits).withRequests(requests).build();
+  }
+
+  /**
+   * {@code compute.pod.resources} with what it leaves out of memory, cpu and ephemeral storage
+   * taken from {@code compute.limits}: the limit is the configured one, or an explicit request
+   * above it (the operator asked for that much); the request is a {@link #REQUEST_SHARE share} of
+   * the limit. Without an explicit request Kubernetes would request the whole limit.
+   */
+  static ResourceRequirements withLimitDefaults(
+      ResourceRequirements explicit, ComputeConfig.Limits defaults) {
+    Map<String, Quantity> limits = new LinkedHashMap<>(nonNull(explicit.getLimits()));
+    Map<String, Quantity> requests = new LinkedHashMap<>(nonNull(explicit.getRequests()));
+    Map<String, Quantity> configured = new LinkedHashMap<>();
+    configured.put(CPU, defaults.cpu());
+    configured.put(MEMORY, defaults.memory());
+    configured.put(EPHEMERAL_STORAGE, defaults.disk());
+    configured.forEach(
+        (resource, limit) -> {
+          Quantity request = requests.get(resource);
+          Quantity effective =
+              limits.computeIfAbsent(
+                  resource, r -> request != null && request.compareTo(limit) > 0 ? request : limit);
+          requests.computeIfAbsent(resource, r -> share(resource, effective));
+        });
+    return new ResourceRequirementsBuilder(explicit)
+        .withLimits(limits)
+        .withRequests(requests)
+        .build();
+  }
+
+  /** The default request of a limit, in millicores or in whole mebibytes where it fits. */
+  private static Quantity share(String resource, Quantity limit) {
+    BigDecimal amount =
+        limit.getNumericalAmount().divide(BigDecimal.valueOf(REQUEST_SHARE), MathContext.DECIMAL64);
+    if (CPU.equals(resource)) {
+      return new Quantity(
+          amount.movePointRight(3).setScale(0, RoundingMode.CEILING).toString(), "m");
+    }
+    BigDecimal mebibytes = amount.divide(BigDecimal.valueOf(1L << 20), MathContext.DECIMAL64);
+    if (mebibytes.signum() > 0 && mebibytes.stripTrailingZeros().scale() <= 0) {
+      return new Quantity(mebibytes.toBigIntegerExact().toString(), "Mi");
+    }
+    return new Quantity(amount.setScale(0, RoundingMode.CEILING).toPlainString());
+  }
+
+  /**
+   * The scratch volume's mounts: {@code /tmp}, and, under a read-only root filesystem, the folders
+   * substra-tools creates in the working directory at start-up (it aborts on a read-only
+   * filesystem, worker-spec §3): {@code model}, and {@code chainkeys} unless the plan's are
+   * mounted.
+   */
+  private List<VolumeMount> scratchMounts(ComputePod request) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(scratchMount(Path.of(TMP_DIR), "tmp"));
+    if (config.pod().readOnlyRootFilesystem()) {
+      List<String> folders = request.chainkeys() ? List.of("model") : List.of("model", "chainkeys");
+      Path workingDir = Path.of(request.workingDir()).normalize();
+      for (String folder : folders) {
+        Path path = workingDir.resolve(folder);
+        if (!path.startsWith(TMP_DIR)) {
+          mounts.add(scratchMount(path, folder));
+        }
+      }
+    }
+    return mounts;
+  }
+
+  private static VolumeMount scratchMount(Path path, String subPath) {
+    return new VolumeMountBuilder()
+        .withName(SCRATCH_VOLUME)
+        .withMountPath(path.toString())
+        .withSubPath(subPath)
+        .build();
   }
 
   private static <K, V> Map<K, V> nonNull(Map<K, V> map) {

@@ -119,7 +119,13 @@ public class KanikoPodBuilder {
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        // compute-service deletes a build past its timeouts; this ends one it no longer watches
+        // (a crash, a restart)
+        .withActiveDeadlineSeconds(
+            config.kaniko().startupTimeout().plus(config.kaniko().buildTimeout()).toSeconds())
+        // Kaniko needs no Kubernetes identity nor the namespace's service addresses
         .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
         .withAffinity(sameNodeAs(replica))
         .addNewContainer()
         .withName(CONTAINER)

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.substra.node.compute.config.ComputeConfig;
 
@@ -175,14 +176,24 @@ public class Pods {
     return true;
   }
 
+  /** The exec'd command was still running when its time was up. */
+  public static final class ExecTimedOut extends Exception {
+    public ExecTimedOut(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Runs {@code command} in a container of a running pod (no TTY, no stdin), its stdout and stderr
-   * into {@code output}; waits for its end.
+   * into {@code output}; waits for its end, at most {@code timeout}.
    *
    * @return the exit code
+   * @throws ExecTimedOut when the command outlives {@code timeout}: the connection is closed, but
+   *     the command may still run in the container (only deleting the pod is sure to stop it)
    */
-  public int exec(String name, String container, List<String> command, OutputStream output)
-      throws InterruptedException, IOException {
+  public int exec(
+      String name, String container, List<String> command, OutputStream output, Duration timeout)
+      throws InterruptedException, IOException, ExecTimedOut {
     AtomicReference<String> ending = new AtomicReference<>("no reason given");
     CompletableFuture<Integer> exited = new CompletableFuture<>();
     try (ExecWatch watch =
@@ -208,7 +219,12 @@ public class Pods {
                   }
                 })
             .exec(command.toArray(String[]::new))) {
-      Integer exit = watch.exitCode().get();
+      Integer exit;
+      try {
+        exit = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new ExecTimedOut("exec in pod " + name + " still running after " + timeout);
+      }
       if (exit == null) {
         // The client may handle the close before the status frame that preceded it: the status
         // still arrives, through the listener.

@@ -69,10 +69,10 @@ public class RegistryClient {
   }
 
   /**
-   * The command of image {@code tag} as Docker would run it: its config's {@code Entrypoint} then
-   * {@code Cmd}; empty when the image does not exist.
+   * How Docker would run image {@code tag}: its config's {@code Entrypoint} then {@code Cmd}, in
+   * its {@code WorkingDir}; empty when the image does not exist.
    */
-  public Optional<List<String>> command(String tag) throws IOException, InterruptedException {
+  public Optional<ImageConfig> imageConfig(String tag) throws IOException, InterruptedException {
     HttpResponse<String> manifest =
         send("GET", manifestPath(tag), HttpRequest.BodyPublishers.noBody());
     if (manifest.statusCode() == 404) {
@@ -104,7 +104,7 @@ public class RegistryClient {
           argv.forEach(token -> command.add((String) token));
         }
       }
-      return Optional.of(command);
+      return Optional.of(new ImageConfig(command, image.getString("WorkingDir")));
     } catch (DecodeException | ClassCastException e) {
       throw new IOException("the image config of " + tag + " is not valid: " + e.getMessage());
     }

@@ -237,9 +237,9 @@ public class TaskProcessor {
       cancel(channel, orchestrator.task(channel, task.getKey()));
       return;
     }
-    if (execution.limit() != null) {
-      throw new ExecutionError(
-          execution.limit(), logs(execution.logs()) + "\n" + execution.limit() + "\n");
+    if (execution.limitExceeded().isPresent()) {
+      String limit = execution.limitExceeded().get();
+      throw new ExecutionError(limit, logs(execution.logs()) + "\n" + limit);
     }
     if (execution.exitCode() != 0) {
       throw new ExecutionError("exit code " + execution.exitCode(), logs(execution.logs()));

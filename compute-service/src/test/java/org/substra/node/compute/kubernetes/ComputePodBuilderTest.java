@@ -47,7 +47,16 @@ class ComputePodBuilderTest {
     assertThat(container(pod).getCommand().get(2)).contains("trap 'exit 0' TERM");
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isZero();
+  }
+
+  @Test
+  void functionsGetNoKubernetesIdentityNorServiceAddresses() {
+    Pod pod = build(request(false, false, false, Map.of()));
+
     assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSpec().getEnableServiceLinks()).isFalse();
+    assertThat(pod.getSpec().getServiceAccountName()).isNull();
+    assertThat(pod.getSpec().getHostNetwork()).isNull();
   }
 
   @Test
@@ -61,6 +70,7 @@ class ComputePodBuilderTest {
             "subtuple");
 
     assertThat(pod.getSpec().getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .singleElement()
         .satisfies(
             v -> {
@@ -68,8 +78,9 @@ class ComputePodBuilderTest {
               assertThat(v.getPersistentVolumeClaim().getClaimName())
                   .isEqualTo("subtuple-backend-compute-3");
             });
+    // inputs read-only, outputs writable (worker-spec §2.5)
     assertThat(container(pod).getVolumeMounts())
-        .allSatisfy(m -> assertThat(m.getName()).isEqualTo("subtuple"))
+        .filteredOn(m -> m.getName().equals("subtuple"))
         .extracting(
             m -> m.getMountPath() + " <- " + m.getSubPath() + (m.getReadOnly() ? " ro" : " rw"))
         .containsExactly(
@@ -123,6 +134,7 @@ class ComputePodBuilderTest {
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
   }
 
   @Test
@@ -134,7 +146,9 @@ class ComputePodBuilderTest {
     assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
     assertThat(pod.getSpec().getTolerations()).isEmpty();
     assertThat(pod.getSpec().getImagePullSecrets()).isEmpty();
-    assertThat(container(pod).getEnv()).isEmpty();
+    assertThat(container(pod).getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("TMPDIR", "/tmp"));
     var term =
         pod.getSpec()
             .getAffinity()
@@ -168,7 +182,7 @@ class ComputePodBuilderTest {
         .containsEntry("cpu", new Quantity("1000m"))
         .containsEntry("memory", new Quantity("1Gi"));
     assertThat(container(pod).getResources().getLimits())
-        .containsOnly(Map.entry("memory", new Quantity("64Gi")));
+        .containsEntry("memory", new Quantity("64Gi"));
     assertThat(pod.getSpec().getNodeSelector()).containsExactly(Map.entry("pool", "compute"));
     assertThat(pod.getSpec().getTolerations())
         .singleElement()
@@ -195,7 +209,139 @@ class ComputePodBuilderTest {
         .containsExactly("regcred");
     assertThat(container(pod).getEnv())
         .extracting(EnvVar::getName, EnvVar::getValue)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ORGANIZATION_INDEX", "2"));
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("TMPDIR", "/tmp"),
+            org.assertj.core.groups.Tuple.tuple("ORGANIZATION_INDEX", "2"));
+  }
+
+  @Test
+  void aTaskIsLimitedByComputeLimitsAndRequestsAQuarterOfThem() {
+    Pod defaults = build(request(false, false, false, Map.of()));
+
+    assertThat(container(defaults).getResources().getLimits())
+        .containsOnly(
+            Map.entry("cpu", new Quantity("2")),
+            Map.entry("memory", new Quantity("4Gi")),
+            Map.entry("ephemeral-storage", new Quantity("10Gi")));
+    assertThat(container(defaults).getResources().getRequests())
+        .containsOnly(
+            Map.entry("cpu", new Quantity("500m")),
+            Map.entry("memory", new Quantity("1024Mi")),
+            Map.entry("ephemeral-storage", new Quantity("2560Mi")));
+
+    Pod configured =
+        build(
+            request(false, false, false, Map.of()),
+            "compute.limits.memory",
+            "8Gi",
+            "compute.limits.cpu",
+            "3",
+            "compute.limits.disk",
+            "1G");
+    assertThat(container(configured).getResources().getLimits())
+        .containsOnly(
+            Map.entry("cpu", new Quantity("3")),
+            Map.entry("memory", new Quantity("8Gi")),
+            Map.entry("ephemeral-storage", new Quantity("1G")));
+    assertThat(container(configured).getResources().getRequests())
+        .containsOnly(
+            Map.entry("cpu", new Quantity("750m")),
+            Map.entry("memory", new Quantity("2048Mi")),
+            // not whole mebibytes: in bytes
+            Map.entry("ephemeral-storage", new Quantity("250000000")));
+  }
+
+  @Test
+  void explicitResourcesWinOverComputeLimits() {
+    Pod pod =
+        build(
+            request(false, false, false, Map.of()),
+            "compute.pod.resources",
+            "{\"limits\":{\"memory\":\"64Gi\"},"
+                + "\"requests\":{\"cpu\":\"3\",\"ephemeral-storage\":\"1Gi\"}}");
+
+    assertThat(container(pod).getResources().getLimits())
+        .containsOnly(
+            Map.entry("memory", new Quantity("64Gi")),
+            // a request above compute.limits.cpu raises the limit to it
+            Map.entry("cpu", new Quantity("3")),
+            Map.entry("ephemeral-storage", new Quantity("10Gi")));
+    assertThat(container(pod).getResources().getRequests())
+        .containsOnly(
+            Map.entry("cpu", new Quantity("3")),
+            Map.entry("memory", new Quantity("16384Mi")),
+            Map.entry("ephemeral-storage", new Quantity("1Gi")));
+  }
+
+  @Test
+  void theDeadlineBoundsThePodsLifeAndOutlivesATask() {
+    assertThat(build(request(false, false, false, Map.of())).getSpec().getActiveDeadlineSeconds())
+        .as("twice the 24h of compute.limits.timeout")
+        .isEqualTo(48 * 3600L);
+    assertThat(
+            build(request(false, false, false, Map.of()), "compute.limits.timeout", "30m")
+                .getSpec()
+                .getActiveDeadlineSeconds())
+        .isEqualTo(3600L);
+    assertThat(
+            build(request(false, false, false, Map.of()), "compute.pod.active-deadline", "7d")
+                .getSpec()
+                .getActiveDeadlineSeconds())
+        .isEqualTo(7 * 24 * 3600L);
+    assertThatThrownBy(
+            () ->
+                new ComputePodBuilder(
+                    TestConfigs.compute(
+                        "compute.pod.active-deadline", "2h", "compute.limits.timeout", "2h")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("compute.pod.active-deadline")
+        .hasMessageContaining("compute.limits.timeout");
+  }
+
+  @Test
+  void theRootFilesystemIsReadOnlyAndScratchIsBoundedWhereFunctionsWrite() {
+    Pod pod =
+        build(
+            new ComputePod(PLAN, TAG, IMAGE, false, true, false, Map.of(), "/sandbox"),
+            "compute.limits.disk",
+            "3Gi");
+
+    assertThat(container(pod).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    Volume scratch = volume(pod, "scratch");
+    assertThat(scratch.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("3Gi"));
+    assertThat(scratch.getEmptyDir().getMedium()).isNull();
+    // substra-tools creates model/ and chainkeys/ in its working directory at start-up
+    assertThat(scratchMounts(pod))
+        .containsExactly(
+            "/tmp <- tmp", "/sandbox/model <- model", "/sandbox/chainkeys <- chainkeys");
+    assertThat(container(pod).getEnv()).contains(new EnvVar("TMPDIR", "/tmp", null));
+    assertThat(mount(pod, "/substra_internal/out_models").getReadOnly()).isFalse();
+
+    Pod withChainkeys =
+        build(new ComputePod(PLAN, TAG, IMAGE, true, false, false, Map.of(), "/sandbox"));
+    assertThat(scratchMounts(withChainkeys))
+        .containsExactly("/tmp <- tmp", "/sandbox/model <- model");
+    assertThat(mount(withChainkeys, "/substra_internal/chainkeys").getName()).isEqualTo("subtuple");
+
+    Pod inTmp = build(new ComputePod(PLAN, TAG, IMAGE, false, false, false, Map.of(), "/tmp/app"));
+    assertThat(scratchMounts(inTmp)).containsExactly("/tmp <- tmp");
+
+    Pod withoutWorkdir = build(request(false, false, false, Map.of()));
+    assertThat(scratchMounts(withoutWorkdir))
+        .containsExactly("/tmp <- tmp", "/model <- model", "/chainkeys <- chainkeys");
+  }
+
+  @Test
+  void aWritableRootFilesystemCanBeConfiguredForImagesThatNeedIt() {
+    Pod pod =
+        build(
+            new ComputePod(PLAN, TAG, IMAGE, false, false, false, Map.of(), "/sandbox"),
+            "compute.pod.read-only-root-filesystem",
+            "false");
+
+    assertThat(container(pod).getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
+    assertThat(scratchMounts(pod)).containsExactly("/tmp <- tmp");
+    assertThat(container(pod).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }
 
   @Test
@@ -204,7 +350,10 @@ class ComputePodBuilderTest {
 
     assertThat(container(pod).getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("2"));
-    assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("subtuple");
+    assertThat(container(pod).getResources().getRequests()).doesNotContainKey("nvidia.com/gpu");
+    assertThat(pod.getSpec().getVolumes())
+        .extracting(Volume::getName)
+        .containsExactly("subtuple", "scratch");
   }
 
   @Test
@@ -228,7 +377,8 @@ class ComputePodBuilderTest {
             "compute.pod.gpu.count",
             "1");
     assertThat(container(none).getResources().getLimits())
-        .containsOnly(Map.entry("memory", new Quantity("8Gi")));
+        .containsEntry("memory", new Quantity("8Gi"))
+        .doesNotContainKey("nvidia.com/gpu");
 
     Pod untouched =
         build(
@@ -248,7 +398,8 @@ class ComputePodBuilderTest {
             "true");
 
     assertThat(container(pod).getResources().getLimits())
-        .containsOnly(Map.entry("amd.com/gpu", new Quantity("2")));
+        .containsEntry("amd.com/gpu", new Quantity("2"))
+        .doesNotContainKey("nvidia.com/gpu");
     assertThat(pod.getSpec().getVolumes())
         .filteredOn(v -> v.getHostPath() != null)
         .extracting(v -> v.getName() + "=" + v.getHostPath().getPath())
@@ -298,6 +449,21 @@ class ComputePodBuilderTest {
   private static Container container(Pod pod) {
     assertThat(pod.getSpec().getContainers()).hasSize(1);
     return pod.getSpec().getContainers().get(0);
+  }
+
+  private static java.util.List<String> scratchMounts(Pod pod) {
+    return container(pod).getVolumeMounts().stream()
+        .filter(m -> m.getName().equals("scratch"))
+        .peek(m -> assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE))
+        .map(m -> m.getMountPath() + " <- " + m.getSubPath())
+        .toList();
+  }
+
+  private static Volume volume(Pod pod, String name) {
+    return pod.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + name));
   }
 
   private static java.util.List<String> mountPaths(Pod pod) {

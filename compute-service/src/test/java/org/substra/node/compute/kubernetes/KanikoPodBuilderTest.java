@@ -152,6 +152,21 @@ class KanikoPodBuilderTest {
   }
 
   @Test
+  void noKubernetesIdentityAndADeadlineOutlivingCompute() {
+    Pod pod = build();
+
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSpec().getEnableServiceLinks()).isFalse();
+    // 120s to start plus 3600s to build: past both, compute-service has given up on the build
+    assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(3720L);
+    assertThat(
+            build("compute.kaniko.startup-timeout", "60s", "compute.kaniko.build-timeout", "2h")
+                .getSpec()
+                .getActiveDeadlineSeconds())
+        .isEqualTo(7260L);
+  }
+
+  @Test
   void placedOnThisReplicasNode() {
     Pod pod = build("compute.kubernetes.pod-name", "backend-compute-1");
 

@@ -9,7 +9,11 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -138,6 +142,44 @@ class PodsTest {
 
     assertThat(pods.logs("kaniko-x", "kaniko")).contains("INFO pushing image\nERROR failed\n");
     assertThat(pods.logs("missing", "kaniko")).isEmpty();
+  }
+
+  @Test
+  void anExecStillRunningAtItsTimeoutIsGivenUpOn() {
+    pods.createIfAbsent(pod("busy", "img"));
+    setPhase("busy", "Running");
+    // The exec session prints and stays open: the command's status would come a minute later.
+    // (The mock server closes a session once it has nothing left to send, so the late frame is
+    // registered before the output.)
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + NAMESPACE
+                + "/pods/busy/exec?command=sleep&command=infinity&container=main&stdout=true&stderr=true")
+        .andUpgradeToWebSocket()
+        .open()
+        .waitFor(60_000)
+        .andEmit("a late frame")
+        .immediately()
+        .andEmit(new OutputStreamMessage("epoch 1\n"))
+        .done()
+        .once();
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    long started = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                pods.exec(
+                    "busy", "main", List.of("sleep", "infinity"), output, Duration.ofMillis(1500)))
+        .isInstanceOf(Pods.ExecTimedOut.class)
+        .hasMessageContaining("busy")
+        .hasMessageContaining("PT1.5S");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1500))
+        .isLessThan(Duration.ofSeconds(10));
+    assertThat(output.toString(StandardCharsets.UTF_8)).isEqualTo("epoch 1\n");
   }
 
   @Test

@@ -62,27 +62,36 @@ class RegistryClientTest {
   }
 
   @Test
-  void theCommandIsTheEntrypointThenTheCmdOfTheConfigBlob() throws Exception {
+  void theCommandIsTheEntrypointThenTheCmdOfTheConfigBlobRunInItsWorkingDir() throws Exception {
     registry = new RegistryStandIn();
     registry.push(TAG, List.of("python3", "function.py"), List.of("--function-name", "train"));
 
-    assertThat(client(registry.address()).command(TAG))
-        .contains(List.of("python3", "function.py", "--function-name", "train"));
+    assertThat(client(registry.address()).imageConfig(TAG))
+        .contains(
+            new ImageConfig(
+                List.of("python3", "function.py", "--function-name", "train"), "/sandbox"));
     assertThat(registry.requests)
         .anyMatch(request -> request.startsWith("GET /v2/substra/user-image/blobs/sha256:"));
   }
 
   @Test
+  void anImageWithoutWorkingDirRunsInTheRoot() {
+    assertThat(new ImageConfig(List.of("./run"), null).workingDir()).isEqualTo("/");
+    assertThat(new ImageConfig(List.of("./run"), "").workingDir()).isEqualTo("/");
+  }
+
+  @Test
   void aMissingImageHasNoCommand() throws Exception {
     registry = new RegistryStandIn();
-    assertThat(client(registry.address()).command(TAG)).isEmpty();
+    assertThat(client(registry.address()).imageConfig(TAG)).isEmpty();
   }
 
   @Test
   void anImageWithoutEntrypointNorCmdHasAnEmptyCommand() throws Exception {
     registry = new RegistryStandIn();
     registry.push(TAG, null, null);
-    assertThat(client(registry.address()).command(TAG)).contains(List.of());
+    assertThat(client(registry.address()).imageConfig(TAG).map(ImageConfig::command))
+        .contains(List.of());
   }
 
   @Test
@@ -112,7 +121,8 @@ class RegistryClientTest {
     RegistryClient client = client(registry.address());
 
     assertThat(client.exists(TAG)).isTrue();
-    assertThat(client.command(TAG)).contains(List.of("python3", "function.py"));
+    assertThat(client.imageConfig(TAG).map(ImageConfig::command))
+        .contains(List.of("python3", "function.py"));
     // one token, reused by the later calls
     assertThat(registry.requests).filteredOn(request -> request.endsWith("/token")).hasSize(1);
   }

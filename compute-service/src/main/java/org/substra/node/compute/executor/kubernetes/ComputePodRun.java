@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.kubernetes.ComputePod;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
@@ -23,6 +27,8 @@ import org.substra.node.compute.kubernetes.Pods;
  * {@link KubernetesExecutor}.
  */
 public class ComputePodRun {
+
+  private static final Logger LOG = Logger.getLogger(ComputePodRun.class);
 
   static final String ARGUMENTS = ComputePodBuilder.SANDBOX_DIR + "/cli-args/arguments.txt";
 
@@ -50,6 +56,23 @@ public class ComputePodRun {
     return argv.stream().map(ComputePodRun::quote).collect(Collectors.joining(" ")) + " 2>&1";
   }
 
+  /**
+   * The task's command was still running at the end of its time limit ({@code
+   * compute.limits.timeout}); its pod was deleted to stop it.
+   */
+  public static final class TimeLimitExceeded extends Exception {
+    private final Duration limit;
+
+    TimeLimitExceeded(Duration limit, Throwable cause) {
+      super("still running after its time limit of " + limit, cause);
+      this.limit = limit;
+    }
+
+    public Duration limit() {
+      return limit;
+    }
+  }
+
   /** The compute pod did not reach Running in time (an image that cannot be pulled, ...). */
   public static final class NotStarted extends IOException {
     NotStarted(String message, Throwable cause) {
@@ -61,17 +84,42 @@ public class ComputePodRun {
     return "'" + token.replace("'", "'\\''") + "'";
   }
 
-  /**
-   * @return the exit code; the function's output is in {@code logs}
-   * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
-   */
   private static String planOf(Pod pod) {
     var labels = pod.getMetadata().getLabels();
     return labels == null ? null : labels.get(PodLabels.COMPUTE_PLAN_KEY);
   }
 
+  /**
+   * Whether a pod found for a task cannot serve it: it ended (its active deadline passed, it was
+   * evicted), or so little of its deadline is left that it would end before a task that uses its
+   * whole time limit.
+   */
+  boolean spent(Pod pod, Instant now) {
+    String phase = Pods.phase(pod);
+    if (Pods.SUCCEEDED.equals(phase) || Pods.FAILED.equals(phase)) {
+      return true;
+    }
+    Long deadline = pod.getSpec() == null ? null : pod.getSpec().getActiveDeadlineSeconds();
+    String started = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    if (deadline == null || started == null) {
+      return false;
+    }
+    Instant end;
+    try {
+      end = Instant.parse(started).plusSeconds(deadline);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+    return Duration.between(now, end).compareTo(config.limits().timeout()) < 0;
+  }
+
+  /**
+   * @return the exit code; the function's output is in {@code logs}
+   * @throws IOException when the pod does not start (ours, tried again: the pod is deleted first)
+   * @throws TimeLimitExceeded when the command outlives {@code compute.limits.timeout}
+   */
   public int run(ComputePod request, List<String> entrypoint, Path logs)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, TimeLimitExceeded {
     Pod pod = pods.createIfAbsent(builder.build(request));
     if (!request.computePlanKey().equals(planOf(pod))) {
       // The reference's name holds 8 characters of the plan key: another plan may own it, and its
@@ -83,6 +131,13 @@ public class ComputePodRun {
                   ComputePodBuilder.distinctPodName(request.computePlanKey(), request.imageTag())));
     }
     String name = pod.getMetadata().getName();
+    if (spent(pod, Instant.now())) {
+      LOG.infof(
+          "compute pod %s is %s, started %s: replaced by a fresh one",
+          name, Pods.phase(pod), pod.getStatus() == null ? null : pod.getStatus().getStartTime());
+      pods.delete(name, config.pod().deletionTimeout());
+      pods.createIfAbsent(builder.build(request, name));
+    }
     try {
       pods.awaitRunning(name, config.pod().startupTimeout());
     } catch (PodWaitException e) {
@@ -90,8 +145,18 @@ public class ComputePodRun {
       throw new NotStarted("compute pod " + name + ": " + e.getMessage(), e);
     }
     Files.createDirectories(logs.getParent());
+    Duration limit = config.limits().timeout();
     try (OutputStream out = Files.newOutputStream(logs)) {
-      return pods.exec(name, name, List.of("/bin/sh", "-c", commandLine(entrypoint)), out);
+      return pods.exec(name, name, List.of("/bin/sh", "-c", commandLine(entrypoint)), out, limit);
+    } catch (Pods.ExecTimedOut e) {
+      // Closing the exec leaves the command running in the container: deleting the pod stops it
+      // (the plan's next task gets a fresh pod).
+      try {
+        pods.delete(name, config.pod().deletionTimeout());
+      } catch (RuntimeException deletion) {
+        LOG.warnf("compute pod %s of a task past its time limit: %s", name, deletion.getMessage());
+      }
+      throw new TimeLimitExceeded(limit, e);
     }
   }
 

@@ -14,11 +14,13 @@ import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.config.RegistryConfig;
 import org.substra.node.compute.executor.BuildFailure;
 import org.substra.node.compute.executor.Executor;
+import org.substra.node.compute.executor.TaskLimits;
 import org.substra.node.compute.executor.TaskRun;
 import org.substra.node.compute.kubernetes.ComputePod;
 import org.substra.node.compute.kubernetes.ComputePodBuilder;
 import org.substra.node.compute.kubernetes.KanikoPodBuilder;
 import org.substra.node.compute.kubernetes.Pods;
+import org.substra.node.compute.registry.ImageConfig;
 import org.substra.node.compute.registry.ImageReferences;
 import org.substra.node.compute.registry.RegistryClient;
 import org.substra.node.compute.storage.AssetSource;
@@ -50,7 +52,7 @@ public class KubernetesExecutor implements Executor {
   private final ComputePodRun compute;
   private final Pods pods;
   private final ImageReferences images;
-  private final Map<String, List<String>> commands = new ConcurrentHashMap<>();
+  private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
   private final Set<String> stopped = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> buildLocks = new ConcurrentHashMap<>();
 
@@ -70,7 +72,7 @@ public class KubernetesExecutor implements Executor {
 
   @Override
   public boolean isBuilt(Function function) {
-    return commands.containsKey(tag(function));
+    return imageConfigs.containsKey(tag(function));
   }
 
   @Override
@@ -96,32 +98,32 @@ public class KubernetesExecutor implements Executor {
           throw e;
         }
       }
-      // a command kept from before the image was lost: read it again from the new image
-      commands.remove(tag);
+      // a config kept from before the image was lost: read it again from the new image
+      imageConfigs.remove(tag);
     }
-    List<String> command = command(tag);
+    List<String> command = imageConfig(tag).command();
     if (command.isEmpty()) {
       throw new BuildFailure(
           "no command", "The image " + tag + " has no ENTRYPOINT nor CMD: nothing to run.");
     }
   }
 
-  /** The image's command, from the registry the first time. */
-  private List<String> command(String tag) throws IOException, InterruptedException {
-    List<String> known = commands.get(tag);
+  /** The image's command and working directory, from the registry the first time. */
+  private ImageConfig imageConfig(String tag) throws IOException, InterruptedException {
+    ImageConfig known = imageConfigs.get(tag);
     if (known != null) {
       return known;
     }
-    List<String> command =
+    ImageConfig image =
         registryClient
-            .command(tag)
+            .imageConfig(tag)
             .orElseThrow(
                 () ->
                     new IOException("image " + tag + " is not in registry " + registry.address()));
-    if (!command.isEmpty()) {
-      commands.put(tag, List.copyOf(command));
+    if (!image.command().isEmpty()) {
+      imageConfigs.put(tag, image);
     }
-    return command;
+    return image;
   }
 
   @Override
@@ -133,8 +135,8 @@ public class KubernetesExecutor implements Executor {
   public Execution execute(TaskRun run) throws IOException, InterruptedException {
     Function function = run.function();
     String tag = tag(function);
-    List<String> command = command(tag);
-    if (command.isEmpty()) {
+    ImageConfig image = imageConfig(tag);
+    if (image.command().isEmpty()) {
       throw new IOException("image " + tag + " has no ENTRYPOINT nor CMD");
     }
     OptionalInt nodePort =
@@ -151,12 +153,19 @@ public class KubernetesExecutor implements Executor {
                 .anyMatch(output -> output.getKind() == AssetKind.ASSET_MODEL),
             function.getOutputsMap().values().stream()
                 .anyMatch(output -> output.getKind() == AssetKind.ASSET_PERFORMANCE),
-            function.getMetadataMap());
+            function.getMetadataMap(),
+            image.workingDir());
     Path logs = run.workspace().logs(run.taskKey());
     stopped.remove(run.planKey());
     try {
-      int exit = compute.run(request, command, logs);
+      int exit = compute.run(request, image.command(), logs);
       return new Execution(exit, stopped.remove(run.planKey()), logs);
+    } catch (ComputePodRun.TimeLimitExceeded e) {
+      if (stopped.remove(run.planKey())) {
+        return new Execution(-1, true, logs);
+      }
+      LOG.infof("task %s: %s", run.taskKey(), e.getMessage());
+      return Execution.overLimit(logs, TaskLimits.wallClockExceeded(e.limit()));
     } catch (IOException e) {
       if (stopped.remove(run.planKey())) {
         // the cancel deleted the pod under the exec
@@ -165,7 +174,7 @@ public class KubernetesExecutor implements Executor {
       if (e instanceof ComputePodRun.NotStarted) {
         // perhaps the image left the registry: the next attempt asks it again (prepare) and builds
         // the image here if it is gone
-        commands.remove(tag);
+        imageConfigs.remove(tag);
       }
       throw e;
     }

@@ -59,7 +59,7 @@ public class LocalExecutor implements Executor {
   private final Path functions;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Sandbox sandbox;
-  private final TaskLimits limits;
+  private final LimitWatch limits;
   private final Slots slots;
 
   private record Running(Process process, boolean[] stopped) {}
@@ -68,7 +68,7 @@ public class LocalExecutor implements Executor {
     this.config = config;
     this.assets = assets;
     this.functions = config.workDir().resolve("functions");
-    this.limits = new TaskLimits(config);
+    this.limits = new LimitWatch(config);
     try {
       this.sandbox = Sandbox.detect(config, config.workDir(), limits);
     } catch (IOException e) {
@@ -206,7 +206,7 @@ public class LocalExecutor implements Executor {
                         + " is off)."
                     : "a function of another organization (" + function.getOwner() + ").");
         Files.writeString(logs, refusal + "\n");
-        return new Execution(-1, false, logs, refusal);
+        return Execution.overLimit(logs, refusal);
       }
       LOG.warnf(
           "task %s: function %s runs UNSANDBOXED (%s)",
@@ -215,7 +215,7 @@ public class LocalExecutor implements Executor {
     int slot = slots.acquire();
     try {
       List<String> argv = argv(function, run);
-      TaskLimits.Watch watch;
+      LimitWatch.Watch watch;
       ProcessBuilder builder;
       if (sandboxed) {
         List<Mount> mounts = mounts(function, run, slot);
@@ -247,7 +247,10 @@ public class LocalExecutor implements Executor {
         synchronized (task) {
           boolean stopped = task.stopped()[0];
           return new Execution(
-              exit, stopped, logs, stopped || exit == 0 ? null : watch.limitReached(exit));
+              exit,
+              stopped,
+              logs,
+              Optional.ofNullable(stopped || exit == 0 ? null : watch.limitReached(exit)));
         }
       } finally {
         running.remove(run.planKey(), task);

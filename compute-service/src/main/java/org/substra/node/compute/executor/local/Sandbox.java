@@ -34,7 +34,7 @@ public final class Sandbox {
   private final Path etc;
   private final Optional<String> unavailable;
 
-  private Sandbox(ComputeConfig config, Path etc, TaskLimits limits) {
+  private Sandbox(ComputeConfig config, Path etc, LimitWatch limits) {
     this.config = config;
     this.root = uid() == 0;
     this.etc = etc;
@@ -57,7 +57,7 @@ public final class Sandbox {
    * Finds the sandbox of this machine; {@code state} is a folder of the service's where the
    * sandbox's own /etc/passwd is written.
    */
-  static Sandbox detect(ComputeConfig config, Path state, TaskLimits limits) throws IOException {
+  static Sandbox detect(ComputeConfig config, Path state, LimitWatch limits) throws IOException {
     Path etc = state.resolve("sandbox-etc");
     Files.createDirectories(etc);
     int id = SandboxCommand.INSIDE_ID;
@@ -116,7 +116,7 @@ public final class Sandbox {
         config.local().sandbox().bwrap(), root, system, all, workingDirectory, limits);
   }
 
-  private Optional<String> probe(TaskLimits limits) {
+  private Optional<String> probe(LimitWatch limits) {
     if (!config.local().sandbox().enabled()) {
       return Optional.of("the sandbox is turned off (compute.local.sandbox.enabled=false)");
     }

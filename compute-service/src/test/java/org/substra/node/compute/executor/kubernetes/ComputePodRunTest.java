@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +132,104 @@ class ComputePodRunTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("compute pod");
     assertThat(client.pods().inNamespace("substra").list().getItems()).isEmpty();
+  }
+
+  /** The plan's pod as a kubelet started it {@code age} ago; {@code phase} is where it is now. */
+  Pod existingPod(Duration age, String phase) {
+    Pod pod =
+        client
+            .pods()
+            .inNamespace("substra")
+            .resource(
+                new ComputePodBuilder(TestConfigs.compute("compute.work-dir", dir.toString()))
+                    .build(request()))
+            .create();
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase(phase)
+            .withStartTime(Instant.now().minus(age).toString())
+            .build());
+    return client.pods().inNamespace("substra").resource(pod).updateStatus();
+  }
+
+  /** Starts the pod of that name that is not {@code old}. */
+  CompletableFuture<Pod> kubeletStartsAnother(Pod old) {
+    String name = old.getMetadata().getName();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Pod pod =
+              client
+                  .pods()
+                  .inNamespace("substra")
+                  .withName(name)
+                  .waitUntilCondition(
+                      p ->
+                          p != null && !p.getMetadata().getUid().equals(old.getMetadata().getUid()),
+                      10,
+                      TimeUnit.SECONDS);
+          pod.setStatus(new PodStatusBuilder().withPhase("Running").build());
+          return client.pods().inNamespace("substra").resource(pod).updateStatus();
+        });
+  }
+
+  @Test
+  void aPodWithTheWholeTimeLimitOfATaskLeftIsReused() throws Exception {
+    // the default deadline is 48h, the task limit 24h: 47h left
+    Pod old = existingPod(Duration.ofHours(1), "Running");
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+
+    run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log"));
+
+    assertThat(pods.execs).hasSize(1);
+    assertThat(client.pods().inNamespace("substra").withName(old.getMetadata().getName()).get())
+        .extracting(p -> p.getMetadata().getUid())
+        .isEqualTo(old.getMetadata().getUid());
+  }
+
+  @Test
+  void aPodThatWouldReachItsDeadlineDuringTheTaskIsReplacedFirst() throws Exception {
+    // 18h left of its 48h: less than the 24h a task may take
+    Pod old = existingPod(Duration.ofHours(30), "Running");
+    CompletableFuture<Pod> fresh = kubeletStartsAnother(old);
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+
+    run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log"));
+
+    Pod replacement = fresh.get(10, TimeUnit.SECONDS);
+    assertThat(replacement.getSpec().getActiveDeadlineSeconds()).isEqualTo(48 * 3600L);
+    assertThat(pods.execs)
+        .extracting(ScriptedExecPods.Exec::pod)
+        .containsExactly(old.getMetadata().getName());
+    assertThat(client.pods().inNamespace("substra").list().getItems())
+        .extracting(p -> p.getMetadata().getUid())
+        .containsExactly(replacement.getMetadata().getUid());
+  }
+
+  @Test
+  void aPodThatEndedAtItsDeadlineIsReplacedInsteadOfFailingTheTask() throws Exception {
+    Pod old = existingPod(Duration.ofHours(48), "Failed");
+    CompletableFuture<Pod> fresh = kubeletStartsAnother(old);
+    ScriptedExecPods pods = new ScriptedExecPods(client, "done\n", 0);
+
+    int exit = run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log"));
+
+    assertThat(exit).isZero();
+    assertThat(fresh.get(10, TimeUnit.SECONDS).getMetadata().getUid())
+        .isNotEqualTo(old.getMetadata().getUid());
+  }
+
+  @Test
+  void aTaskOutlivingItsTimeLimitHasItsPodDeleted() throws Exception {
+    String name = ComputePodBuilder.podName(PLAN, TAG);
+    kubeletStarts(name);
+    ScriptedExecPods pods = new ScriptedExecPods(client, "", 0);
+    pods.outlivesItsTime = true;
+
+    assertThatThrownBy(() -> run("10s", pods).run(request(), ENTRYPOINT, dir.resolve("logs/t.log")))
+        .isInstanceOfSatisfying(
+            ComputePodRun.TimeLimitExceeded.class,
+            e -> assertThat(e.limit()).isEqualTo(Duration.ofHours(24)));
+    assertThat(client.pods().inNamespace("substra").withName(name).get()).isNull();
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,7 @@ class KubernetesExecutorTest {
   @TempDir Path workDir;
   RegistryStandIn registry = new RegistryStandIn();
   String startupTimeout = "10s";
+  String taskTimeout = "24h";
 
   /** Owners of the function archives fetched, one per fetch. */
   final List<String> archivesFetched = new CopyOnWriteArrayList<>();
@@ -108,11 +110,18 @@ class KubernetesExecutorTest {
       throws IOException {
     ComputeConfig config =
         TestConfigs.compute(
-            "compute.executor", "kubernetes",
-            "compute.work-dir", workDir.toString(),
-            "compute.kubernetes.namespace", "substra",
-            "compute.pod.startup-timeout", startupTimeout,
-            "compute.pod.deletion-timeout", "5s");
+            "compute.executor",
+            "kubernetes",
+            "compute.work-dir",
+            workDir.toString(),
+            "compute.kubernetes.namespace",
+            "substra",
+            "compute.pod.startup-timeout",
+            startupTimeout,
+            "compute.pod.deletion-timeout",
+            "5s",
+            "compute.limits.timeout",
+            taskTimeout);
     String[] settings = new String[6 + registrySettings.length];
     System.arraycopy(
         new String[] {
@@ -272,6 +281,59 @@ class KubernetesExecutorTest {
   }
 
   @Test
+  void theComputePodGivesScratchWhereTheImageRunsItsFunction() throws Exception {
+    // the stand-in's images have WORKDIR /sandbox
+    registry.push(TAG, ENTRYPOINT, null);
+    KubernetesExecutor executor = executor(new ScriptedExecPods(client, "", 0));
+    CompletableFuture<Pod> running = kubelet(ComputePodBuilder.podName(PLAN, TAG), "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+
+    executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
+
+    var container = running.get(10, TimeUnit.SECONDS).getSpec().getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getVolumeMounts())
+        .filteredOn(mount -> mount.getName().equals("scratch"))
+        .extracting(mount -> mount.getMountPath())
+        .containsExactly("/tmp", "/sandbox/model", "/sandbox/chainkeys");
+  }
+
+  @Test
+  void aTaskPastItsTimeLimitFailsNamingTheLimitAndTheNextTaskGetsAFreshPod() throws Exception {
+    registry.push(TAG, ENTRYPOINT, null);
+    taskTimeout = "90m";
+    ScriptedExecPods pods = new ScriptedExecPods(client, "epoch 1\n", 0);
+    pods.outlivesItsTime = true;
+    KubernetesExecutor executor = executor(pods);
+    String pod = ComputePodBuilder.podName(PLAN, TAG);
+    CompletableFuture<Pod> first = kubelet(pod, "Running");
+    TaskWorkspace workspace = TaskWorkspace.of(workDir, PLAN);
+    workspace.reset();
+
+    Executor.Execution execution =
+        executor.execute(new TaskRun(PLAN, "task-1", FUNCTION, workspace));
+
+    assertThat(pods.execTimeouts).containsExactly(Duration.ofMinutes(90));
+    assertThat(execution.limitExceeded())
+        .contains("the task exceeded its wall-clock time limit of 1h30m (compute.limits.timeout)");
+    assertThat(execution.stopped()).isFalse();
+    assertThat(execution.logs()).hasContent("epoch 1\n");
+    // deleting the pod is what stops the command the exec left running
+    assertThat(client.pods().inNamespace("substra").withName(pod).get()).isNull();
+
+    pods.outlivesItsTime = false;
+    CompletableFuture<Pod> second = kubelet(pod, "Running");
+    workspace.reset();
+    Executor.Execution next = executor.execute(new TaskRun(PLAN, "task-2", FUNCTION, workspace));
+
+    assertThat(next.limitExceeded()).isEmpty();
+    assertThat(next.exitCode()).isZero();
+    assertThat(second.get(10, TimeUnit.SECONDS).getMetadata().getUid())
+        .isNotEqualTo(first.get(10, TimeUnit.SECONDS).getMetadata().getUid());
+  }
+
+  @Test
   void anAbsentImageIsBuiltWithKanikoThenTheImageCommandIsExecdInTheComputePod() throws Exception {
     ScriptedExecPods pods = new ScriptedExecPods(client, "trained\n", 0);
     KubernetesExecutor executor = executor(pods);
@@ -295,7 +357,10 @@ class KubernetesExecutorTest {
                 pod, pod, List.of("/bin/sh", "-c", ComputePodRun.commandLine(ENTRYPOINT))));
     assertThat(execution.exitCode()).isZero();
     assertThat(execution.stopped()).isFalse();
+    assertThat(execution.limitExceeded()).isEmpty();
     assertThat(execution.logs()).hasContent("trained\n");
+    // one task's exec is bounded by compute.limits.timeout
+    assertThat(pods.execTimeouts).containsExactly(Duration.ofHours(24));
     assertThat(executor.sandboxPath(workspace.folder("perf"), "perf"))
         .isEqualTo("/substra_internal/perf");
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,12 @@ final class ScriptedExecPods extends Pods {
 
   /** What a Kaniko container logged, when set. */
   volatile String kanikoLogs;
+
+  /** The time each exec was given. */
+  final List<Duration> execTimeouts = new CopyOnWriteArrayList<>();
+
+  /** When set, each exec writes its output, then is still running when its time is up. */
+  volatile boolean outlivesItsTime;
 
   private final String output;
   private final int exitCode;
@@ -52,11 +59,16 @@ final class ScriptedExecPods extends Pods {
   }
 
   @Override
-  public int exec(String name, String container, List<String> command, OutputStream out)
-      throws IOException {
+  public int exec(
+      String name, String container, List<String> command, OutputStream out, Duration timeout)
+      throws IOException, ExecTimedOut {
     execs.add(new Exec(name, container, List.copyOf(command)));
+    execTimeouts.add(timeout);
     out.write(output.getBytes(StandardCharsets.UTF_8));
     out.flush();
+    if (outlivesItsTime) {
+      throw new ExecTimedOut("exec in pod " + name + " still running after " + timeout);
+    }
     return exitCode;
   }
 }

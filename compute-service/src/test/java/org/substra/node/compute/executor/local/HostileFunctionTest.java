@@ -249,7 +249,8 @@ class HostileFunctionTest {
     Result result = run("memory", OTHER_ORGANIZATION);
 
     assertThat(result.execution().exitCode()).isNotZero();
-    assertThat(result.execution().limit()).contains("memory", "compute.limits.memory");
+    assertThat(result.execution().limitExceeded().orElse(""))
+        .contains("memory", "compute.limits.memory");
     assertThat(result.logs()).doesNotContain("ESCAPED");
   }
 
@@ -258,7 +259,8 @@ class HostileFunctionTest {
     Result result = run("hoard", OTHER_ORGANIZATION);
 
     assertThat(result.execution().exitCode()).isNotZero();
-    assertThat(result.execution().limit()).contains("256Mi", "compute.limits.memory");
+    assertThat(result.execution().limitExceeded().orElse(""))
+        .contains("256Mi", "compute.limits.memory");
     assertThat(result.logs()).doesNotContain("ESCAPED");
   }
 
@@ -269,7 +271,8 @@ class HostileFunctionTest {
 
     assertThat((System.nanoTime() - start) / 1_000_000_000).isLessThan(30);
     assertThat(result.execution().exitCode()).isNotZero();
-    assertThat(result.execution().limit()).contains("5s", "compute.limits.timeout");
+    assertThat(result.execution().limitExceeded().orElse(""))
+        .contains("5s", "compute.limits.timeout");
     assertThat(result.logs()).doesNotContain("ESCAPED");
   }
 
@@ -278,7 +281,7 @@ class HostileFunctionTest {
     Result result = run("disk", OTHER_ORGANIZATION);
 
     assertThat(result.execution().exitCode()).isNotZero();
-    assertThat(result.execution().limit()).contains("compute.limits.disk");
+    assertThat(result.execution().limitExceeded().orElse("")).contains("compute.limits.disk");
     assertThat(result.logs()).doesNotContain("ESCAPED");
   }
 
@@ -307,7 +310,8 @@ class HostileFunctionTest {
     Result result = run(unsandboxed, "identity", OTHER_ORGANIZATION);
 
     assertThat(result.execution().exitCode()).isNotZero();
-    assertThat(result.execution().limit()).contains("refuses", OTHER_ORGANIZATION);
+    assertThat(result.execution().limitExceeded().orElse(""))
+        .contains("refuses", OTHER_ORGANIZATION);
     assertThat(result.logs()).doesNotContain("uid ");
   }
 
@@ -319,7 +323,8 @@ class HostileFunctionTest {
             new LocalExecutor(refusing, new OneArchive(HostileFunctionTest::archiveFor)),
             "identity",
             "MyOrg1MSP");
-    assertThat(refused.execution().limit()).contains("allow-unsandboxed-own-functions");
+    assertThat(refused.execution().limitExceeded().orElse(""))
+        .contains("allow-unsandboxed-own-functions");
 
     ComputeConfig allowing =
         TestConfigs.compute(
@@ -333,7 +338,7 @@ class HostileFunctionTest {
             "identity",
             "MyOrg1MSP");
     assertThat(allowed.execution().exitCode()).isZero();
-    assertThat(allowed.execution().limit()).isNull();
+    assertThat(allowed.execution().limitExceeded()).isEmpty();
   }
 
   record Result(Execution execution, String logs, TaskWorkspace workspace) {}

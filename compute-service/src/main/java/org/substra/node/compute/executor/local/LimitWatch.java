@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.substra.node.compute.config.ComputeConfig;
+import org.substra.node.compute.executor.TaskLimits;
 
 /**
  * The limits of a task that the kernel's process limits cannot hold (wall clock, memory of the
  * whole process tree, bytes written in all files), checked while it runs, and the sentence naming
  * the limit that ended a task, whichever enforced it.
  */
-final class TaskLimits {
+final class LimitWatch {
 
   /** Exit status of a sandbox whose process died of a signal: 128 + the signal. */
   private static final int SIGXCPU = 128 + 24;
@@ -38,7 +39,7 @@ final class TaskLimits {
   private final ComputeConfig.Limits limits;
   private final Duration interval;
 
-  TaskLimits(ComputeConfig config) {
+  LimitWatch(ComputeConfig config) {
     this.limits = config.limits();
     this.interval = config.local().sandbox().checkInterval();
   }
@@ -67,20 +68,11 @@ final class TaskLimits {
       while (!process.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS)) {
         String reason = null;
         if (System.nanoTime() - deadline > 0) {
-          reason =
-              "The task ran longer than its wall-clock time limit of "
-                  + format(limits.timeout())
-                  + " (compute.limits.timeout) and was killed.";
+          reason = TaskLimits.wallClockExceeded(limits.timeout());
         } else if (written() > disk) {
-          reason =
-              "The task wrote more than its disk limit of "
-                  + limits.disk()
-                  + " (compute.limits.disk) and was killed.";
+          reason = TaskLimits.diskExceeded(limits.disk());
         } else if (resident(process) > memory) {
-          reason =
-              "The task's processes used more than their memory limit of "
-                  + limits.memory()
-                  + " (compute.limits.memory) and were killed.";
+          reason = TaskLimits.memoryExceeded(limits.memory());
         }
         if (reason != null) {
           reached = reason;
@@ -98,21 +90,13 @@ final class TaskLimits {
         return reached;
       }
       if (exit == SIGXCPU) {
-        return "The task used up its CPU time limit of "
-            + format(cpuTime())
-            + " (compute.limits.cpu cores for compute.limits.timeout) and was killed.";
+        return TaskLimits.cpuTimeExceeded(cpuTime());
       }
       if (exit == SIGXFSZ) {
-        return "A file the task wrote reached its disk limit of "
-            + limits.disk()
-            + " (compute.limits.disk) and the task was killed.";
+        return TaskLimits.fileSizeExceeded(limits.disk());
       }
       if (exit != 0 && outOfMemory()) {
-        return "The function ran out of memory: the task may use "
-            + limits.memory()
-            + " (compute.limits.memory), a process at most "
-            + ADDRESS_SPACE_FACTOR
-            + " times that of address space.";
+        return TaskLimits.outOfMemory(limits.memory(), ADDRESS_SPACE_FACTOR);
       }
       return null;
     }
@@ -135,7 +119,7 @@ final class TaskLimits {
       long total = size(logs);
       for (Path folder : writable) {
         try (Stream<Path> files = Files.walk(folder)) {
-          total += files.mapToLong(TaskLimits::size).sum();
+          total += files.mapToLong(LimitWatch::size).sum();
         } catch (IOException | java.io.UncheckedIOException e) {
           // a file removed while walking: the next check counts again
         }
@@ -187,7 +171,7 @@ final class TaskLimits {
   /** Resident bytes of the process and all its descendants. */
   private static long resident(Process process) {
     return Stream.concat(Stream.of(process.toHandle()), process.descendants())
-        .mapToLong(TaskLimits::resident)
+        .mapToLong(LimitWatch::resident)
         .sum();
   }
 
@@ -202,16 +186,5 @@ final class TaskLimits {
 
   static long bytes(io.fabric8.kubernetes.api.model.Quantity quantity) {
     return quantity.getNumericalAmount().longValue();
-  }
-
-  static String format(Duration duration) {
-    long seconds = duration.toSeconds();
-    if (seconds % 3600 == 0) {
-      return seconds / 3600 + "h";
-    }
-    if (seconds % 60 == 0) {
-      return seconds / 60 + "min";
-    }
-    return seconds + "s";
   }
 }
