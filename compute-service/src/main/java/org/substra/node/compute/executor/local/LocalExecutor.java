@@ -263,7 +263,11 @@ public class LocalExecutor implements Executor {
         }
       }
     } finally {
-      slots.release(slot);
+      try {
+        sandbox.reap(slot);
+      } finally {
+        slots.release(slot);
+      }
     }
   }
 

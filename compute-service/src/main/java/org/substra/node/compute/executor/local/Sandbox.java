@@ -106,6 +106,47 @@ public final class Sandbox {
     }
   }
 
+  /**
+   * Ends what is left of a finished task in slot {@code slot}: its sandbox's PID namespace is torn
+   * down by the kernel when its first process dies, but not before we return; a slot is handed to
+   * the next task only once its host uid runs nothing (when this service is root; otherwise the
+   * namespace teardown is all there is).
+   */
+  public void reap(int slot) throws InterruptedException {
+    if (!root) {
+      return;
+    }
+    String uid = "\nUid:\t" + uid(slot) + "\t";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<ProcessHandle> left = new ArrayList<>();
+      try (var all = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+        for (Path process : all) {
+          try {
+            if (Files.readString(process.resolve("status")).contains(uid)) {
+              ProcessHandle.of(Long.parseLong(process.getFileName().toString()))
+                  .ifPresent(left::add);
+            }
+          } catch (IOException | RuntimeException gone) {
+            // ended while we looked
+          }
+        }
+      } catch (IOException e) {
+        LOG.warnf("cannot list processes: %s", e.getMessage());
+        return;
+      }
+      if (left.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warnf("slot %d: %d processes of uid %d do not end", slot, left.size(), uid(slot));
+        return;
+      }
+      left.forEach(ProcessHandle::destroyForcibly);
+      Thread.sleep(5);
+    }
+  }
+
   /** The command of a task whose function process sees {@code mounts}, within {@code limits}. */
   public SandboxCommand command(List<Mount> mounts, String workingDirectory, ProcessLimits limits) {
     List<Mount> all = new ArrayList<>(mounts);

@@ -42,8 +42,15 @@ public record SandboxCommand(
     }
   }
 
-  /** A host file or folder shown at {@code target} inside the sandbox. */
-  public record Mount(Path source, String target, boolean writable) {}
+  /**
+   * A host file or folder shown at {@code target} inside the sandbox; the source is kept absolute
+   * (the command line names it: a process left by a crash is recognised by it).
+   */
+  public record Mount(Path source, String target, boolean writable) {
+    public Mount {
+      source = source.toAbsolutePath().normalize();
+    }
+  }
 
   /**
    * Kernel limits of every process of the task, set before the sandbox starts so that nothing in it
