@@ -1,21 +1,20 @@
 package org.substra.node.shared.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -25,33 +24,35 @@ class ArchiveReaderTest {
   static final long MIB = 1024 * 1024;
   static final Bounds GENEROUS = new Bounds(64 * MIB, 1000, 100, MIB);
 
+  /** A zip of a {@code data/} folder holding {@code files} files of {@code size} bytes each. */
   static byte[] zip(int files, int size, boolean random) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Random noise = new Random(5);
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      zip.putNextEntry(new ZipEntry("data/"));
-      zip.closeEntry();
+    Random noise = new Random(7);
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+      zip.putArchiveEntry(new ZipArchiveEntry("data/"));
+      zip.closeArchiveEntry();
+      byte[] content = new byte[size];
       for (int i = 0; i < files; i++) {
-        zip.putNextEntry(new ZipEntry("data/" + i + ".bin"));
-        byte[] content = new byte[size];
         if (random) {
           noise.nextBytes(content);
         }
+        zip.putArchiveEntry(new ZipArchiveEntry("data/" + i + ".bin"));
         zip.write(content);
-        zip.closeEntry();
+        zip.closeArchiveEntry();
       }
     }
     return bytes.toByteArray();
   }
 
-  static byte[] tarGz(String name, String content, String linkTo) throws IOException {
+  /** A tar.gz of a {@code Dockerfile} and a symbolic link next to it. */
+  static byte[] tarGzWithLink(String dockerfile, String linkTo) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream gz = new GzipCompressorOutputStream(bytes);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
-      byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry(name);
-      entry.setSize(data.length);
-      tar.putArchiveEntry(entry);
+    byte[] data = dockerfile.getBytes(StandardCharsets.UTF_8);
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      TarArchiveEntry file = new TarArchiveEntry("src/Dockerfile");
+      file.setSize(data.length);
+      tar.putArchiveEntry(file);
       tar.write(data);
       tar.closeArchiveEntry();
       TarArchiveEntry link = new TarArchiveEntry("link", TarArchiveEntry.LF_SYMLINK);
@@ -60,6 +61,14 @@ class ArchiveReaderTest {
       tar.closeArchiveEntry();
     }
     return bytes.toByteArray();
+  }
+
+  /** Why reading all of {@code archive}, its content left unread, is refused. */
+  static ArchiveRefused refusal(byte[] archive, Bounds bounds) {
+    ArchiveRefused refused =
+        catchThrowableOfType(ArchiveRefused.class, () -> read(archive, bounds, 0));
+    assertThat(refused).as("refused").isNotNull();
+    return refused;
   }
 
   /** Reads every entry, skipping the content of all but the {@code read} first. */
@@ -80,7 +89,7 @@ class ArchiveReaderTest {
   void readsAZipAndATarGzEntryByEntry() throws IOException {
     assertThat(read(zip(2, 10, true), GENEROUS, 9))
         .containsExactly("data//", "data/0.bin", "data/1.bin");
-    byte[] tarGz = tarGz("src/Dockerfile", "FROM x", "/etc/passwd");
+    byte[] tarGz = tarGzWithLink("FROM x", "/etc/passwd");
     try (ArchiveReader reader = ArchiveReader.open(new ByteArrayInputStream(tarGz), GENEROUS)) {
       ArchiveReader.Entry dockerfile = reader.next();
       assertThat(dockerfile.name()).isEqualTo("src/Dockerfile");
@@ -92,71 +101,49 @@ class ArchiveReaderTest {
 
   @Test
   void aZipOfZerosIsRefusedByItsRatioEvenUnread() throws IOException {
-    byte[] bomb = zip(1, (int) (16 * MIB), false);
+    ArchiveRefused refused = refusal(zip(1, (int) (16 * MIB), false), GENEROUS);
 
-    assertThatThrownBy(() -> read(bomb, GENEROUS, 0))
-        .isInstanceOfSatisfying(
-            ArchiveRefused.class,
-            refused -> {
-              assertThat(refused.reason()).isEqualTo(ArchiveRefused.Reason.OVER_BOUND);
-              assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.RATIO);
-              assertThat(refused.limit()).isEqualTo(100);
-              assertThat(refused.counted()).isGreaterThan(100 * refused.archiveRead());
-              assertThat(refused.counted()).isGreaterThan(MIB).isLessThan(16 * MIB);
-            });
+    assertThat(refused.reason()).isEqualTo(ArchiveRefused.Reason.OVER_BOUND);
+    assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.RATIO);
+    assertThat(refused.limit()).isEqualTo(100);
+    assertThat(refused.counted()).isGreaterThan(100 * refused.archiveRead());
+    assertThat(refused.counted()).isGreaterThan(MIB).isLessThan(16 * MIB);
   }
 
   @Test
   void theSizeCountsWhatIsSkippedToo() throws IOException {
     byte[] archive = zip(3, (int) (MIB / 2), true);
-    Bounds oneMib = new Bounds(MIB, 1000, 100, MIB);
 
-    assertThatThrownBy(() -> read(archive, oneMib, 0))
-        .isInstanceOfSatisfying(
-            ArchiveRefused.class,
-            refused -> {
-              assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.SIZE);
-              assertThat(refused.limit()).isEqualTo(MIB);
-              assertThat(refused.counted()).isGreaterThan(MIB);
-            });
+    ArchiveRefused refused = refusal(archive, new Bounds(MIB, 1000, 100, MIB));
+
+    assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.SIZE);
+    assertThat(refused.limit()).isEqualTo(MIB);
+    assertThat(refused.counted()).isGreaterThan(MIB);
     assertThat(read(archive, GENEROUS, 0)).hasSize(4);
   }
 
   @Test
   void entriesAreCountedDirectoriesIncluded() throws IOException {
     Bounds tenEntries = new Bounds(MIB, 10, 100, MIB);
-
     assertThat(read(zip(9, 0, false), tenEntries, 0)).hasSize(10);
-    assertThatThrownBy(() -> read(zip(10, 0, false), tenEntries, 0))
-        .isInstanceOfSatisfying(
-            ArchiveRefused.class,
-            refused -> {
-              assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.ENTRIES);
-              assertThat(refused.limit()).isEqualTo(10);
-              assertThat(refused.counted()).isEqualTo(11);
-            });
+
+    ArchiveRefused refused = refusal(zip(10, 0, false), tenEntries);
+
+    assertThat(refused.bound()).isEqualTo(ArchiveRefused.Bound.ENTRIES);
+    assertThat(refused.limit()).isEqualTo(10);
+    assertThat(refused.counted()).isEqualTo(11);
   }
 
   @Test
   void whatIsNoArchiveOrCorruptIsSaidSo() throws IOException {
-    byte[] text = "just text, no archive".getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> read(text, GENEROUS, 9))
-        .isInstanceOfSatisfying(
-            ArchiveRefused.class,
-            refused -> {
-              assertThat(refused.reason()).isEqualTo(ArchiveRefused.Reason.NOT_AN_ARCHIVE);
-              assertThat(refused.bound()).isNull();
-            });
+    ArchiveRefused text = refusal("just text".getBytes(StandardCharsets.UTF_8), GENEROUS);
+    assertThat(text.reason()).isEqualTo(ArchiveRefused.Reason.NOT_AN_ARCHIVE);
+    assertThat(text.bound()).isNull();
 
     byte[] zip = zip(1, 100_000, true);
-    byte[] truncated = Arrays.copyOf(zip, zip.length / 2);
-    assertThatThrownBy(() -> read(truncated, GENEROUS, 9))
-        .isInstanceOfSatisfying(
-            ArchiveRefused.class,
-            refused -> {
-              assertThat(refused.reason()).isEqualTo(ArchiveRefused.Reason.CORRUPT);
-              assertThat(refused.getCause()).isNotNull();
-            });
+    ArchiveRefused truncated = refusal(Arrays.copyOf(zip, zip.length / 2), GENEROUS);
+    assertThat(truncated.reason()).isEqualTo(ArchiveRefused.Reason.CORRUPT);
+    assertThat(truncated.getCause()).isNotNull();
   }
 
   @Test
