@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import org.substra.node.api.error.ApiException;
 import org.substra.node.api.registration.Archives;
 import org.substra.node.api.storage.Checksums;
+import org.substra.node.shared.archive.Bounds;
 
 /**
  * The folder checksum of an archive computed on another thread from the bytes that pass through
@@ -29,7 +30,7 @@ final class ArchiveDigests {
   private final CompletableFuture<List<String>> digests;
   private boolean ended;
 
-  ArchiveDigests(Executor executor, long maxFileSize, Archives.Bounds bounds) {
+  ArchiveDigests(Executor executor, long maxFileSize, Bounds bounds) {
     this.digests =
         CompletableFuture.supplyAsync(
             () -> {

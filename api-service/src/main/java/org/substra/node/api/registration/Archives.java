@@ -1,52 +1,34 @@
 package org.substra.node.api.registration;
 
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveException;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.ArchiveStreamFactory;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.storage.Checksums;
+import org.substra.node.shared.archive.ArchiveReader;
+import org.substra.node.shared.archive.ArchiveRefused;
+import org.substra.node.shared.archive.Bounds;
 
 /**
  * Zip and tar (any compression) archives that users upload: function archives are checked (REST
  * spec §4.3), data-sample archives are read for their folder checksum (§4.5). Either is refused
- * when it unpacks to more than its {@link Bounds}: compute-service, which unpacks them, would
- * refuse it too ({@code staging.Archives}, its own copy of these counts: no shared main-code module
- * exists for the two services).
+ * when it unpacks to more than its {@link Bounds}, counted by node-shared's {@link ArchiveReader}:
+ * the reader with which compute-service unpacks them, and would refuse them too.
  */
 public final class Archives {
 
   private Archives() {}
 
-  /**
-   * What one archive may unpack to, counted on the bytes actually unpacked (the sizes that entries
-   * declare are never trusted).
-   *
-   * @param maxSize bytes in all
-   * @param maxEntries entries, directories included
-   * @param maxRatio bytes unpacked per byte of the archive read so far
-   * @param ratioGrace bytes unpacked before the ratio is checked
-   */
-  public record Bounds(long maxSize, long maxEntries, long maxRatio, long ratioGrace) {
-
-    public static Bounds of(ApiConfig.Uploads.Archives config) {
-      return new Bounds(
-          config.maxSize().asLongValue(),
-          config.maxEntries(),
-          config.maxRatio(),
-          config.ratioGrace().asLongValue());
-    }
+  /** What one uploaded archive may unpack to, as configured. */
+  public static Bounds bounds(ApiConfig.Uploads.Archives config) {
+    return new Bounds(
+        config.maxSize().asLongValue(),
+        config.maxEntries(),
+        config.maxRatio(),
+        config.ratioGrace().asLongValue());
   }
 
   /** Why an archive is refused, in words for the user. */
@@ -62,7 +44,7 @@ public final class Archives {
    */
   public static List<String> files(Path archive, long maxFileSize, Bounds bounds) {
     List<String> files = new ArrayList<>();
-    read(archive, maxFileSize, bounds, (name, entry, content) -> files.add(name));
+    read(archive, maxFileSize, bounds, (name, content) -> files.add(name));
     return files;
   }
 
@@ -96,7 +78,7 @@ public final class Archives {
         archive,
         maxFileSize,
         bounds,
-        (name, entry, content) -> {
+        (name, content) -> {
           java.security.MessageDigest digest = Checksums.sha256();
           byte[] buffer = new byte[64 * 1024];
           for (int read; (read = content.read(buffer)) > 0; ) {
@@ -111,7 +93,7 @@ public final class Archives {
   }
 
   private interface EntryVisitor {
-    void visit(String name, ArchiveEntry entry, InputStream content) throws IOException;
+    void visit(String name, InputStream content) throws IOException;
   }
 
   private static void read(Path archive, long maxFileSize, Bounds bounds, EntryVisitor visitor) {
@@ -124,155 +106,47 @@ public final class Archives {
 
   private static void read(
       InputStream archive, long maxFileSize, Bounds bounds, EntryVisitor visitor) {
-    Tally tally = new Tally(bounds);
-    try (InputStream raw = new BufferedInputStream(tally.archive(archive));
-        ArchiveInputStream<?> entries = open(raw)) {
-      for (ArchiveEntry entry; (entry = entries.getNextEntry()) != null; ) {
-        tally.entry();
-        InputStream content = tally.content(entries);
-        if (!entry.isDirectory()) {
-          String name = safeName(entry.getName());
-          if (entry.getSize() > maxFileSize) {
+    try (ArchiveReader entries = ArchiveReader.open(archive, bounds)) {
+      for (ArchiveReader.Entry entry; (entry = entries.next()) != null; ) {
+        if (!entry.directory()) {
+          String name = safeName(entry.name());
+          if (entry.declaredSize() > maxFileSize) {
             throw new Refused(
                 "File too large: \"" + name + "\" is over " + maxFileSize + " bytes.");
           }
-          visitor.visit(name, entry, content);
+          visitor.visit(name, entry.content());
         }
-        // The rest would be unpacked all the same when the reader skips it: counted too.
-        content.transferTo(OutputStream.nullOutputStream());
       }
+    } catch (ArchiveRefused refused) {
+      throw new Refused(message(refused));
     } catch (IOException e) {
       throw new Refused("Archive must be zip or tar (" + e.getMessage() + ").");
     }
   }
 
-  /** Counts what reading one archive unpacked, against its bounds. */
-  private static final class Tally {
-    private final Bounds bounds;
-    private long archiveRead;
-    private long entries;
-    private long unpacked;
-
-    Tally(Bounds bounds) {
-      this.bounds = bounds;
-    }
-
-    /** The archive as stored, whose bytes read are counted. */
-    InputStream archive(InputStream stored) {
-      return new FilterInputStream(stored) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            archiveRead++;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-          int n = super.read(target, offset, length);
-          if (n > 0) {
-            archiveRead += n;
-          }
-          return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-          long skipped = super.skip(n);
-          archiveRead += skipped;
-          return skipped;
-        }
-      };
-    }
-
-    void entry() {
-      if (++entries > bounds.maxEntries()) {
-        throw new Refused(
-            "The archive has more than "
-                + bounds.maxEntries()
-                + " files and folders, the most this node accepts (maximum number of entries).");
-      }
-    }
-
-    /** The current entry's content, counted as it is unpacked; closing it leaves the archive. */
-    InputStream content(InputStream entries) {
-      return new FilterInputStream(entries) {
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-          int n = super.read(target, offset, length);
-          if (n > 0) {
-            unpacked(n);
-          }
-          return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-          int most = (int) Math.min(n, 8192);
-          return Math.max(0, read(new byte[most], 0, most));
-        }
-
-        @Override
-        public void close() {}
-      };
-    }
-
-    private void unpacked(int n) {
-      unpacked += n;
-      if (unpacked > bounds.maxSize()) {
-        throw new Refused(
-            "The archive unpacks to more than "
-                + bytes(bounds.maxSize())
-                + ", the most this node accepts (maximum unpacked size).");
-      }
-      if (unpacked > bounds.ratioGrace() && unpacked > bounds.maxRatio() * archiveRead) {
-        throw new Refused(
-            "The archive unpacks to more than "
-                + bounds.maxRatio()
-                + " times its own size, the most this node accepts (maximum compression ratio);"
-                + " send data this compressible as a plain tar or an uncompressed zip.");
-      }
-    }
-  }
-
-  private static String bytes(long bytes) {
-    long unit = 1024L * 1024 * 1024;
-    for (String name : new String[] {"GiB", "MiB", "KiB"}) {
-      if (bytes >= unit && bytes % unit == 0) {
-        return bytes / unit + " " + name;
-      }
-      unit /= 1024;
-    }
-    return bytes + " bytes";
-  }
-
-  private static ArchiveInputStream<?> open(InputStream raw) throws IOException {
-    InputStream content = raw;
-    try {
-      String compression = CompressorStreamFactory.detect(raw);
-      content =
-          new BufferedInputStream(
-              CompressorStreamFactory.getSingleton().createCompressorInputStream(compression, raw));
-    } catch (CompressorException notCompressed) {
-      // A plain tar or a zip.
-    }
-    try {
-      String format = ArchiveStreamFactory.detect(content);
-      if (!format.equals(ArchiveStreamFactory.ZIP) && !format.equals(ArchiveStreamFactory.TAR)) {
-        throw new Refused("Archive must be zip or tar.");
-      }
-      return ArchiveStreamFactory.DEFAULT.createArchiveInputStream(format, content);
-    } catch (ArchiveException e) {
-      throw new Refused("Archive must be zip or tar.");
-    }
+  /** The reader's refusal in words for the user, naming the bound it exceeded. */
+  private static String message(ArchiveRefused refused) {
+    return switch (refused.reason()) {
+      case NOT_AN_ARCHIVE -> "Archive must be zip or tar.";
+      case CORRUPT -> "Archive must be zip or tar (" + refused.getCause().getMessage() + ").";
+      case OVER_BOUND ->
+          switch (refused.bound()) {
+            case ENTRIES ->
+                "The archive has more than "
+                    + refused.limit()
+                    + " files and folders, the most this node accepts (maximum number of"
+                    + " entries).";
+            case SIZE ->
+                "The archive unpacks to more than "
+                    + Bounds.inUnits(refused.limit())
+                    + ", the most this node accepts (maximum unpacked size).";
+            case RATIO ->
+                "The archive unpacks to more than "
+                    + refused.limit()
+                    + " times its own size, the most this node accepts (maximum compression"
+                    + " ratio); send data this compressible as a plain tar or an uncompressed zip.";
+          };
+    };
   }
 
   /** The entry's path inside the archive; absolute paths and {@code ..} are refused. */

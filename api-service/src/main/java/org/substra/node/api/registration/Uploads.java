@@ -10,17 +10,18 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
+import org.substra.node.shared.archive.Bounds;
 
 /** The files of a multipart registration: present and within the size limits. */
 @ApplicationScoped
 public class Uploads {
 
   private final long maxFileSize;
-  private final Archives.Bounds archiveBounds;
+  private final Bounds archiveBounds;
 
   Uploads(ApiConfig config) {
     this.maxFileSize = config.uploads().maxFileSize().asLongValue();
-    this.archiveBounds = Archives.Bounds.of(config.uploads().archives());
+    this.archiveBounds = Archives.bounds(config.uploads().archives());
   }
 
   public long maxFileSize() {
@@ -28,7 +29,7 @@ public class Uploads {
   }
 
   /** What one uploaded archive may unpack to. */
-  public Archives.Bounds archiveBounds() {
+  public Bounds archiveBounds() {
     return archiveBounds;
   }
 

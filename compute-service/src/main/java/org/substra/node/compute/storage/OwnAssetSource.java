@@ -20,6 +20,7 @@ import org.substra.node.orchestrator.protocol.DataManager;
 import org.substra.node.orchestrator.protocol.DataSample;
 import org.substra.node.orchestrator.protocol.Function;
 import org.substra.node.orchestrator.protocol.Model;
+import org.substra.node.shared.archive.Bounds;
 
 /**
  * Assets of this organization, read straight from its object storage with the layout api-service
@@ -36,13 +37,13 @@ public class OwnAssetSource implements AssetSource {
   private final ObjectStore store;
   private final String mspId;
   private final Path dataSampleRoot;
-  private final Archives.Bounds archiveBounds;
+  private final Bounds archiveBounds;
 
   OwnAssetSource(ObjectStore store, ComputeConfig config) {
     this.store = store;
     this.mspId = config.mspId();
     this.dataSampleRoot = config.dataSampleRoot();
-    this.archiveBounds = Archives.Bounds.of(config.archives());
+    this.archiveBounds = Archives.bounds(config.archives());
   }
 
   private void requireOwn(String kind, String key, String owner) throws IOException {

@@ -15,6 +15,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.substra.node.shared.archive.Bounds;
 
 /**
  * Archives that unpack to more than their bounds (zip bombs) are refused while they are unpacked,
@@ -25,7 +26,7 @@ class ArchiveBoundsTest {
   static final long MIB = 1024 * 1024;
 
   /** Bounds no test archive reaches. */
-  static final Archives.Bounds GENEROUS = new Archives.Bounds(64 * MIB, 1000, 100, MIB);
+  static final Bounds GENEROUS = new Bounds(64 * MIB, 1000, 100, MIB);
 
   @TempDir Path dir;
 
@@ -94,7 +95,7 @@ class ArchiveBoundsTest {
   void anArchiveOverTheTotalSizeIsRefusedWhateverItsRatio() throws Exception {
     // incompressible: the ratio is about 1, only the total is over
     Path archive = write("large.zip", zip(3, (int) (MIB / 2), true));
-    Archives.Bounds oneMib = new Archives.Bounds(MIB, 1000, 100, MIB);
+    Bounds oneMib = new Bounds(MIB, 1000, 100, MIB);
 
     assertThatThrownBy(() -> Archives.extract(archive, dir.resolve("out"), oneMib))
         .isInstanceOf(Archives.BadArchive.class)
@@ -108,7 +109,7 @@ class ArchiveBoundsTest {
   @Test
   void anArchiveOfTooManyEntriesIsRefused() throws Exception {
     Path archive = write("many.zip", zip(11, 0, false));
-    Archives.Bounds tenEntries = new Archives.Bounds(MIB, 10, 100, MIB);
+    Bounds tenEntries = new Bounds(MIB, 10, 100, MIB);
 
     assertThatThrownBy(() -> Archives.extract(archive, dir.resolve("out"), tenEntries))
         .isInstanceOf(Archives.BadArchive.class)

@@ -65,7 +65,7 @@ public class KanikoBuild {
             "The function archive's sha256 is " + checksum + ", registered " + expected + ".");
       }
       try {
-        Archives.extract(archive, dir, Archives.Bounds.of(config.archives()));
+        Archives.extract(archive, dir, Archives.bounds(config.archives()));
       } catch (Archives.BadArchive e) {
         throw new BuildFailure(
             "bad archive", "Cannot unpack the function archive: " + e.getMessage());

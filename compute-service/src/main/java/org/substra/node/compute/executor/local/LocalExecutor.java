@@ -125,7 +125,7 @@ public class LocalExecutor implements Executor {
       }
       Path source = staging.resolve("source");
       try {
-        Archives.extract(archive, source, Archives.Bounds.of(config.archives()));
+        Archives.extract(archive, source, Archives.bounds(config.archives()));
       } catch (Archives.BadArchive e) {
         throw new BuildFailure(
             "bad archive", "Cannot unpack the function archive: " + e.getMessage());
