@@ -142,6 +142,13 @@ public interface ApiConfig {
     int loginsPerMinute();
 
     /**
+     * The most client addresses the login throttle remembers at once; past it, it forgets first the
+     * addresses whose minute has passed, then those not being throttled, oldest first.
+     */
+    @WithDefault("10000")
+    int loginThrottleAddresses();
+
+    /**
      * How long a token of {@code POST /users/{username}/reset_password/} may be used (REST spec
      * §2.9; the reference's 7 days).
      */
