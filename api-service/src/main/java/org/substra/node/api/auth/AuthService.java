@@ -135,13 +135,7 @@ public class AuthService {
     } catch (IllegalArgumentException | NullPointerException e) {
       return Uni.createFrom().item(false);
     }
-    return tokens
-        .findOwned(tokenId, caller.id())
-        .flatMap(
-            token ->
-                token == null
-                    ? Uni.createFrom().item(false)
-                    : tokens.delete(token).replaceWith(true));
+    return tokens.deleteOwned(tokenId, caller.id()).map(deleted -> deleted > 0);
   }
 
   @WithSession

@@ -84,7 +84,7 @@ public class UserAdministration {
   @WithTransaction
   public Uni<Void> reject(AuthenticatedUser caller, String username) {
     requireAdmin(caller);
-    return awaiting(username).chain(users::delete);
+    return awaiting(username).chain(users::deleteRow);
   }
 
   private Uni<User> awaiting(String username) {
@@ -185,7 +185,7 @@ public class UserAdministration {
     if (caller.username().equals(username)) {
       throw ApiException.detail(400, "You cannot delete your own user.");
     }
-    return inChannel(caller, username).chain(users::delete);
+    return inChannel(caller, username).chain(users::deleteRow);
   }
 
   @WithTransaction

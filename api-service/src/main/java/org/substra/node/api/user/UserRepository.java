@@ -10,4 +10,13 @@ public class UserRepository implements PanacheRepository<User> {
   public Uni<User> findByUsername(String username) {
     return find("username", username).firstResult();
   }
+
+  /**
+   * Deletes the user's row in one statement (PostgreSQL drops its tokens, resets and identities).
+   * Never {@code delete(user)}: Hibernate Reactive's delete coordinator is shared by all sessions
+   * and two entity deletes at once cross (see {@code TokenRepository.deleteOwned}).
+   */
+  public Uni<Void> deleteRow(User user) {
+    return delete("id", user.id).replaceWithVoid();
+  }
 }
