@@ -1,5 +1,6 @@
 package org.substra.node.compute.executor;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.Optional;
@@ -7,7 +8,11 @@ import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.executor.kubernetes.KubernetesExecutor;
 import org.substra.node.compute.executor.local.LocalExecutor;
 
-/** The executor {@code compute.executor} names. */
+/**
+ * The executor {@code compute.executor} names, made when the service starts: the local one tries
+ * its sandbox then, and says at once when functions cannot be sandboxed.
+ */
+@Startup
 @ApplicationScoped
 public class ExecutorSelection {
 
