@@ -28,7 +28,9 @@ psql -h 127.0.0.1 -U substra -d $db -q -v ON_ERROR_STOP=1 -f bench/api-service/f
 echo "read model filled in $(( $(date +%s) - start )) s"
 
 mkdir -p .node/logs
-java -Dquarkus.http.port=$http_port \
+# a key of its own for the web login (api-service refuses to start without one)
+API_JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
+  java -Dquarkus.http.port=$http_port \
   -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/$db \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/$db \
   -Dquarkus.grpc.clients.orchestrator.port=19998 \

@@ -40,7 +40,9 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:
 PY
 BYTES=$(stat -c %s "$WORK/sample.zip")
 
-java -Xmx64m -XX:+UseSerialGC -Xlog:gc:file="$WORK/gc.log" -Dquarkus.profile=local -Dquarkus.http.port=$PORT \
+# a key of its own for the web login (api-service refuses to start without one)
+NODE_JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
+  java -Xmx64m -XX:+UseSerialGC -Xlog:gc:file="$WORK/gc.log" -Dquarkus.profile=local -Dquarkus.http.port=$PORT \
   -jar api-service/target/quarkus-app/quarkus-run.jar >"$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 120); do

@@ -331,4 +331,34 @@ envFrom:
 {{- define "substra.configChecksum" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmaps.yaml") . | sha256sum }}
 checksum/secrets: {{ include (print .Template.BasePath "/secrets.yaml") . | sha256sum }}
+checksum/self: {{ include "substra.selfSecretData" . | sha256sum }}
+{{- end -}}
+
+{{/*
+The data of Secret <fullname>-self (templates/self-secret.yaml explains each key), also hashed into
+the pods' checksum annotation so that a changed secret restarts the pods that read it.
+*/}}
+{{- define "substra.selfSecretData" -}}
+{{- $name := include "substra.componentName" (list . "self") -}}
+{{- $installed := (lookup "v1" "Secret" .Release.Namespace $name).data | default dict -}}
+{{- $derived := printf "%s/%s/%s" .Release.Namespace .Release.Name (toString .Values.postgresql.postgresqlPassword) -}}
+secret: {{ include "substra.keptSecret" (list .Values.orgLink.selfSecret $installed.secret (printf "substra-self/%s" $derived | sha256sum | b64enc)) }}
+jwt: {{ include "substra.keptSecret" (list .Values.server.jwtSecret $installed.jwt (printf "substra-jwt/%s" $derived | sha256sum | b64enc)) }}
+{{- end -}}
+
+{{/*
+A secret's base64 data: the value given (list index 0), else the installed Secret's data (index 1,
+already base64) unless it is the value earlier chart versions derived (index 2), else 64 random
+alphanumerics.
+*/}}
+{{- define "substra.keptSecret" -}}
+{{- $given := index . 0 | default "" | toString -}}
+{{- $installed := index . 1 | default "" -}}
+{{- if $given -}}
+{{- $given | b64enc | quote -}}
+{{- else if and $installed (ne $installed (index . 2)) -}}
+{{- $installed | quote -}}
+{{- else -}}
+{{- randAlphaNum 64 | b64enc | quote -}}
+{{- end -}}
 {{- end -}}

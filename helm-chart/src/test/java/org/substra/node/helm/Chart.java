@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -51,7 +52,10 @@ final class Chart {
 
   static Manifests renderChart(Path chartDir, Path... valuesFiles) {
     TemplateCommand template =
-        new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE);
+        new Helm(chartDir.equals(DIR) ? withoutCluster() : chartDir)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE);
     for (Path file : valuesFiles) {
       template = template.withValuesFile(file);
     }
@@ -109,6 +113,25 @@ final class Chart {
         });
   }
 
+  /**
+   * `helm template` and `helm lint` see no cluster, so `lookup` gives nothing there; helm-java's
+   * template asks a cluster anyway (and fails without one). Every copy of the chart therefore has
+   * each `(lookup ...)` replaced by that empty answer, and the chart itself is rendered from such a
+   * copy, made once.
+   */
+  private static final Pattern LOOKUP = Pattern.compile("\\(lookup [^()]*\\)");
+
+  private static Path withoutCluster;
+
+  private static synchronized Path withoutCluster() {
+    if (withoutCluster == null) {
+      withoutCluster = copyChart((file, text) -> text);
+      Path copy = withoutCluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(copy)));
+    }
+    return withoutCluster;
+  }
+
   /** Where the copy above keeps the hook annotation. */
   static final String HOOK = "test.substra.org/helm-hook";
 
@@ -123,7 +146,8 @@ final class Chart {
           if (Files.isDirectory(source)) {
             Files.createDirectories(destination);
           } else if (relative.startsWith("templates")) {
-            Files.writeString(destination, edit.apply(relative, Files.readString(source)));
+            String edited = edit.apply(relative, Files.readString(source));
+            Files.writeString(destination, LOOKUP.matcher(edited).replaceAll("(dict)"));
           } else {
             Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
           }

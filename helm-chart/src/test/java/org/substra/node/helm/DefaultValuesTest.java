@@ -167,10 +167,10 @@ class DefaultValuesTest {
   }
 
   @Test
-  void apiSignsWebLoginsWithItsOwnStableSecret() {
+  void apiSignsWebLoginsWithARandomSecretOfItsOwn() {
     Map<String, String> self = manifests.secretData("self");
-    // Never the local default of api-service, and not the organization secret beside it.
-    assertThat(self.get("jwt")).hasSize(64).isNotEqualTo(self.get("secret"));
+    assertThat(self.get("jwt")).matches("[A-Za-z0-9]{64}").isNotEqualTo(self.get("secret"));
+    assertThat(self.get("secret")).matches("[A-Za-z0-9]{64}");
     assertThat(list(container(manifests.workload("api")), "env"))
         .anySatisfy(
             e -> {
@@ -178,8 +178,104 @@ class DefaultValuesTest {
               assertThat(get(e, "valueFrom.secretKeyRef.name")).isEqualTo(F + "-self");
               assertThat(get(e, "valueFrom.secretKeyRef.key")).isEqualTo("jwt");
             });
-    // An upgrade keeps it: the web frontend's users stay logged in.
-    assertThat(Chart.render().secretData("self")).isEqualTo(self);
+    // A changed secret restarts the pods that read it.
+    for (String workload : List.of("api", "org-link", "compute")) {
+      assertThat(map(manifests.workload(workload), "spec.template.metadata.annotations"))
+          .as(workload)
+          .containsKey("checksum/self");
+    }
+    // Random, not derived from the release or the defaults: another render (here, where `lookup`
+    // sees no cluster) gives other values.
+    Map<String, String> again = Chart.render().secretData("self");
+    assertThat(again.get("jwt")).isNotEqualTo(self.get("jwt"));
+    assertThat(again.get("secret")).isNotEqualTo(self.get("secret"));
+  }
+
+  @Test
+  void givenSecretsAreUsedAsGiven() {
+    String jwt = "an-explicit-jwt-secret-of-at-least-32-characters";
+    Map<String, Object> values =
+        ValuesDoc.with(
+            ValuesDoc.with(Chart.defaultValues(), "server.jwtSecret", jwt),
+            "orgLink.selfSecret",
+            "an-explicit-self-secret");
+    Map<String, String> self = Chart.render(values).secretData("self");
+    assertThat(self).containsEntry("jwt", jwt).containsEntry("secret", "an-explicit-self-secret");
+
+    // api-service refuses a key under 32 characters; so does the chart, before anything starts.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Chart.render(
+                    ValuesDoc.with(Chart.defaultValues(), "server.jwtSecret", "too-short")))
+        .hasMessageContaining("server.jwtSecret must have 32 characters or more");
+  }
+
+  @Test
+  void anUpgradeKeepsTheInstalledSecretsUnlessOthersAreGiven() {
+    // What `lookup` returns on a cluster where the release is installed (helm template sees none).
+    String installed =
+        "(dict \"data\" (dict \"secret\" (b64enc \"installed-self-secret\")"
+            + " \"jwt\" (b64enc \"installed-jwt-secret-installed-jwt-secret\")))";
+    java.nio.file.Path upgraded =
+        Chart.copyChart(
+            (file, text) ->
+                text.replace("(lookup \"v1\" \"Secret\" .Release.Namespace $name)", installed));
+    try {
+      assertThat(Chart.renderChart(upgraded, Chart.defaultValues()).secretData("self"))
+          .containsEntry("secret", "installed-self-secret")
+          .containsEntry("jwt", "installed-jwt-secret-installed-jwt-secret");
+      String given = "a-new-jwt-secret-given-at-upgrade-0123456789";
+      assertThat(
+              Chart.renderChart(
+                      upgraded, ValuesDoc.with(Chart.defaultValues(), "server.jwtSecret", given))
+                  .secretData("self"))
+          .containsEntry("secret", "installed-self-secret")
+          .containsEntry("jwt", given);
+    } finally {
+      Chart.deleteRecursively(upgraded);
+    }
+
+    // Installed by an earlier version of the chart, which derived both from the release and the
+    // default database password: replaced, since anyone can work them out.
+    String derived =
+        "(dict \"data\" (dict \"secret\" \""
+            + derived("substra-self/org-1/org1/postgres")
+            + "\" \"jwt\" \""
+            + derived("substra-jwt/org-1/org1/postgres")
+            + "\"))";
+    java.nio.file.Path fromDerived =
+        Chart.copyChart(
+            (file, text) ->
+                text.replace("(lookup \"v1\" \"Secret\" .Release.Namespace $name)", derived));
+    try {
+      Map<String, String> replaced =
+          Chart.renderChart(fromDerived, Chart.defaultValues()).secretData("self");
+      assertThat(replaced.get("secret"))
+          .matches("[A-Za-z0-9]{64}")
+          .isNotEqualTo(sha256Hex("substra-self/org-1/org1/postgres"));
+      assertThat(replaced.get("jwt"))
+          .matches("[A-Za-z0-9]{64}")
+          .isNotEqualTo(sha256Hex("substra-jwt/org-1/org1/postgres"));
+    } finally {
+      Chart.deleteRecursively(fromDerived);
+    }
+  }
+
+  /** What earlier chart versions stored: base64 of the sha256 (hex) of release facts. */
+  private static String derived(String facts) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(sha256Hex(facts).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

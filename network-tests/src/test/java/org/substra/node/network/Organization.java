@@ -119,6 +119,8 @@ final class Organization implements AutoCloseable {
   void startApi(boolean modelExport) {
     Map<String, String> settings = common();
     settings.put("api.host", url());
+    // Each node its own web-login key: api-service starts with none by default.
+    settings.put("api.jwt.secret", "network-test-jwt-secret-of-" + username + "-0123456789abcdef");
     settings.put("api.first-user.username", username);
     settings.put("api.first-user.password", PASSWORD);
     settings.put("api.channels." + CHANNEL + ".model-export-enabled", String.valueOf(modelExport));

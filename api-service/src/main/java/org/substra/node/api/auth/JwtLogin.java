@@ -136,15 +136,16 @@ public class JwtLogin {
         access, codec.sign(access), accessExpires, codec.sign(refresh), refreshExpires);
   }
 
-  private static Map<String, Object> claimsOf(
-      String type, long userId, Instant now, Instant expires) {
-    // The claims, and their names, of the reference (djangorestframework-simplejwt).
+  private Map<String, Object> claimsOf(String type, long userId, Instant now, Instant expires) {
+    // The claims, and their names, of the reference (djangorestframework-simplejwt), with its
+    // AUDIENCE and ISSUER: this node, so that no other node accepts the token.
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("token_type", type);
     claims.put("exp", expires.getEpochSecond());
     claims.put("iat", now.getEpochSecond());
     claims.put("jti", UUID.randomUUID().toString().replace("-", ""));
     claims.put("user_id", userId);
+    claims.putAll(codec.node());
     return claims;
   }
 

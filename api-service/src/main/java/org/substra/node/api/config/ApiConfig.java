@@ -160,14 +160,24 @@ public interface ApiConfig {
   interface Jwt {
 
     /**
-     * The default {@link #secret()}, for local runs only: whoever knows it can forge logins, so the
-     * service logs a warning when it runs with it.
+     * HS256 signing key of the access and refresh tokens and of the OIDC flow cookie (Substra's
+     * SECRET_KEY; {@code API_JWT_SECRET}). No default: whoever knows the key can forge any login,
+     * so the service refuses to start without one ({@code ./node} and the chart generate one per
+     * node); only the {@code test} profile has a value.
      */
-    String LOCAL_SECRET = "substra-node-local-jwt-secret-do-not-use-in-production";
+    Optional<String> secret();
 
-    /** HS256 signing key of the access and refresh tokens (Substra's SECRET_KEY). */
-    @WithDefault(LOCAL_SECRET)
-    String secret();
+    /**
+     * The {@code iss} claim of the tokens this node signs, and the only one it accepts: by default
+     * {@code api.host}, so that a token of another node is refused even if it had the same key.
+     */
+    String issuer();
+
+    /**
+     * The {@code aud} claim of the tokens this node signs, which a token must carry to be accepted
+     * here: by default {@code api.organization-id}.
+     */
+    String audience();
 
     /** Lifetime of an access token (ACCESS_TOKEN_LIFETIME, 1440 minutes). */
     @WithDefault("1440m")

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.substra.node.testing.Dependency;
 import org.substra.node.testing.WithLocalDependencies;
@@ -28,6 +32,15 @@ class JwtLoginTest {
 
   @Inject JwtCodec codec;
   @Inject RefreshBlacklist blacklist;
+
+  @ConfigProperty(name = "api.jwt.secret")
+  String secret;
+
+  @ConfigProperty(name = "api.jwt.issuer")
+  String issuer;
+
+  @ConfigProperty(name = "api.jwt.audience")
+  String audience;
 
   /** The three cookies of a JWT login or refresh. */
   record Session(String headerPayload, String signature, String refresh, Response response) {
@@ -67,7 +80,10 @@ class JwtLoginTest {
     Session session = login("test-admin", "test-password");
 
     Map<String, Object> claims = session.response().jsonPath().getMap("$");
-    assertThat(claims).containsOnlyKeys("token_type", "exp", "iat", "jti", "user_id");
+    assertThat(claims)
+        .containsOnlyKeys("token_type", "exp", "iat", "jti", "user_id", "iss", "aud")
+        .containsEntry("iss", issuer)
+        .containsEntry("aud", audience);
     assertThat(claims.get("token_type")).isEqualTo("access");
     assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
         .isEqualTo(1440 * 60);
@@ -308,6 +324,102 @@ class JwtLoginTest {
         .then()
         .statusCode(401)
         .body("detail", equalTo("User not found"));
+  }
+
+  /**
+   * Tokens minted here, outside the service, the way anyone holding a key would: only this node's
+   * key together with this node as issuer and audience opens it.
+   */
+  @Test
+  void onlyThisNodesKeyIssuerAndAudienceOpenTheApi() throws Exception {
+    Session session = login("test-admin", "test-password");
+    long userId = session.response().jsonPath().getLong("user_id");
+
+    // The minter is right: this node's key, issuer and audience are accepted.
+    assertAccess(mint(secret, access(userId, issuer, audience)), 200);
+
+    // Another node (org-2 of ./node up --orgs 2), even with the same key.
+    assertAccess(mint(secret, access(userId, "http://localhost:8100", "MyOrg2MSP")), 401);
+    assertAccess(mint(secret, access(userId, issuer, "MyOrg2MSP")), 401);
+    assertAccess(mint(secret, access(userId, "http://localhost:8100", audience)), 401);
+    assertAccess(mint(secret, access(userId, issuer, List.of("MyOrg2MSP", "other"))), 401);
+    assertAccess(mint(secret, access(userId, issuer, List.of("MyOrg2MSP", audience))), 200);
+    // A token of before this change: no issuer nor audience at all.
+    Map<String, Object> unbound = access(userId, issuer, audience);
+    unbound.remove("iss");
+    unbound.remove("aud");
+    assertAccess(mint(secret, unbound), 401);
+
+    // The default key this service once documented, with everything else right.
+    assertAccess(
+        mint(JwtSecret.FORMER_DEFAULT, access(userId, issuer, audience)), 401, "Token is invalid");
+
+    // Refresh tokens are bound the same way.
+    Map<String, Object> foreignRefresh = access(userId, "http://localhost:8100", "MyOrg2MSP");
+    foreignRefresh.put("token_type", "refresh");
+    given()
+        .cookie("refresh", mint(secret, foreignRefresh))
+        .post("/me/refresh/")
+        .then()
+        .statusCode(401)
+        .body("code", equalTo("token_not_valid"));
+    Map<String, Object> formerRefresh = access(userId, issuer, audience);
+    formerRefresh.put("token_type", "refresh");
+    given()
+        .cookie("refresh", mint(JwtSecret.FORMER_DEFAULT, formerRefresh))
+        .post("/me/refresh/")
+        .then()
+        .statusCode(401);
+  }
+
+  private static Map<String, Object> access(long userId, String iss, Object aud) {
+    long now = Instant.now().getEpochSecond();
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("token_type", "access");
+    claims.put("exp", now + 600);
+    claims.put("iat", now);
+    claims.put("jti", UUID.randomUUID().toString().replace("-", ""));
+    claims.put("user_id", userId);
+    claims.put("iss", iss);
+    claims.put("aud", aud);
+    return claims;
+  }
+
+  /** An HS256 token of these claims signed with {@code key}, by hand. */
+  private static String mint(String key, Map<String, Object> claims) throws Exception {
+    String signed =
+        base64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")
+            + "."
+            + base64(new ObjectMapper().writeValueAsString(claims));
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return signed
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private static void assertAccess(String token, int status) {
+    String[] parts = token.split("\\.");
+    given()
+        .header("Authorization", "JWT " + parts[0] + "." + parts[1])
+        .cookie("signature", parts[2])
+        .get("/info/")
+        .then()
+        .statusCode(status);
+  }
+
+  private static void assertAccess(String token, int status, String detail) {
+    String[] parts = token.split("\\.");
+    given()
+        .header("Authorization", "JWT " + parts[0] + "." + parts[1])
+        .cookie("signature", parts[2])
+        .get("/info/")
+        .then()
+        .statusCode(status)
+        .body("detail", equalTo(detail))
+        .header("WWW-Authenticate", "JWT realm=\"api\"");
   }
 
   private static String base64(String json) {
