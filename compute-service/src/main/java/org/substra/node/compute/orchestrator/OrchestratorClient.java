@@ -7,6 +7,7 @@ import io.grpc.stub.AbstractStub;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,9 +38,13 @@ import org.substra.node.orchestrator.protocol.ModelServiceGrpc;
 import org.substra.node.orchestrator.protocol.NewFailureReport;
 import org.substra.node.orchestrator.protocol.NewModel;
 import org.substra.node.orchestrator.protocol.NewPerformance;
+import org.substra.node.orchestrator.protocol.Performance;
+import org.substra.node.orchestrator.protocol.PerformanceQueryFilter;
 import org.substra.node.orchestrator.protocol.PerformanceServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingServiceGrpc;
 import org.substra.node.orchestrator.protocol.ProfilingStep;
+import org.substra.node.orchestrator.protocol.QueryPerformancesParam;
+import org.substra.node.orchestrator.protocol.QueryPerformancesResponse;
 import org.substra.node.orchestrator.protocol.RegisterModelsParam;
 import org.substra.node.orchestrator.protocol.UpdateFunctionParam;
 import org.substra.node.orchestrator.protocol.client.CallerIdentity;
@@ -213,6 +218,29 @@ public class OrchestratorClient {
                     .getComputeTaskOutputModels(
                         GetComputeTaskModelsParam.newBuilder().setComputeTaskKey(task).build()))
         .getModelsList();
+  }
+
+  /** Every performance registered for the task's outputs. */
+  public List<Performance> outputPerformances(String channel, String task) {
+    List<Performance> performances = new ArrayList<>();
+    String page = "";
+    do {
+      String token = page;
+      QueryPerformancesResponse response =
+          retried(
+              () ->
+                  as(PerformanceServiceGrpc.newBlockingStub(grpc), channel)
+                      .queryPerformances(
+                          QueryPerformancesParam.newBuilder()
+                              .setPageSize(100)
+                              .setPageToken(token)
+                              .setFilter(
+                                  PerformanceQueryFilter.newBuilder().setComputeTaskKey(task))
+                              .build()));
+      performances.addAll(response.getPerformancesList());
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return performances;
   }
 
   /** {@code logs} null: an internal error, registered without logs. */

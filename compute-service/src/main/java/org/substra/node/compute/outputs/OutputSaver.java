@@ -10,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.substra.node.compute.config.ComputeConfig;
 import org.substra.node.compute.orchestrator.OrchestratorClient;
@@ -120,6 +122,27 @@ public class OutputSaver {
         cache.adopt(AssetCache.Kind.MODELS, models.get(i).getKey(), modelFiles.get(i));
       }
     }
+  }
+
+  /**
+   * The task's outputs that already have an asset in the orchestrator: after a crash, what an
+   * interrupted run registered. A model does not name its output, but {@link #save} registers all
+   * of a task's models in one {@code RegisterModels} transaction: one model means all of them.
+   */
+  public Set<String> registered(String channel, ComputeTask task, Function function) {
+    Set<String> registered = new TreeSet<>();
+    for (var performance : orchestrator.outputPerformances(channel, task.getKey())) {
+      registered.add(performance.getComputeTaskOutputIdentifier());
+    }
+    if (!orchestrator.outputModels(channel, task.getKey()).isEmpty()) {
+      for (String identifier : task.getOutputsMap().keySet()) {
+        var output = function.getOutputsMap().get(identifier);
+        if (output != null && output.getKind() == AssetKind.ASSET_MODEL) {
+          registered.add(identifier);
+        }
+      }
+    }
+    return registered;
   }
 
   /** Output kinds this node knows how to collect. */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.substra.node.compute.chainkeys.ChainkeysUnavailable;
@@ -120,6 +122,11 @@ public class TaskProcessor {
     if (task.getStatus() == ComputeTaskStatus.STATUS_WAITING_FOR_EXECUTOR_SLOT) {
       orchestrator.taskAction(channel, taskKey, ComputeTaskAction.TASK_ACTION_EXECUTING, "");
     }
+    if (task.getStatus() == ComputeTaskStatus.STATUS_EXECUTING
+        && endedByAnEarlierRun(channel, task)) {
+      transients.release(channel, task);
+      return;
+    }
     TaskWorkspace workspace = TaskWorkspace.of(workDir, task.getComputePlanKey());
     try {
       run(executor, channel, task, plan, workspace, received);
@@ -146,6 +153,40 @@ public class TaskProcessor {
       workspace.reset();
     }
     transients.release(channel, task);
+  }
+
+  /**
+   * At most once: a redelivered EXECUTING task whose run got as far as registering outputs is never
+   * run again. All outputs there: that run succeeded and only DONE was missing. Some of them: it
+   * stopped between two registrations; running again would pair its outputs with another run's (a
+   * performance of one model, the model of another) and repeat the function's effects (consumed
+   * chainkeys), so the task fails (INTERNAL_ERROR) instead, the reason in the log. None: the run
+   * stopped before its outputs, and the task runs again.
+   */
+  private boolean endedByAnEarlierRun(String channel, ComputeTask task) {
+    Function function =
+        functions.computeIfAbsent(
+            task.getFunctionKey(), key -> orchestrator.function(channel, key));
+    Set<String> registered = outputs.registered(channel, task, function);
+    if (registered.isEmpty()) {
+      return false;
+    }
+    Set<String> declared = new TreeSet<>(task.getOutputsMap().keySet());
+    if (registered.containsAll(declared)) {
+      LOG.infof(
+          "task %s: its outputs %s were registered by an interrupted run: DONE without running"
+              + " it again",
+          task.getKey(), declared);
+      done(channel, task.getKey());
+    } else {
+      declared.removeAll(registered);
+      LOG.warnf(
+          "task %s cannot run: an interrupted run registered its outputs %s but not %s, and a"
+              + " task is never run twice",
+          task.getKey(), registered, declared);
+      failures.internal(channel, task.getKey(), FailedAssetKind.FAILED_ASSET_COMPUTE_TASK);
+    }
+    return true;
   }
 
   /** Our own failure after the last attempt: the task ends with an INTERNAL_ERROR report. */

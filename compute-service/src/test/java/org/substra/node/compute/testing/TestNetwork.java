@@ -298,6 +298,35 @@ public final class TestNetwork implements AutoCloseable {
     as(ComputeTaskServiceGrpc.newBlockingStub(channel)).registerTasks(batch.build());
   }
 
+  /**
+   * What a run interrupted between its outputs and DONE leaves in the orchestrator: the task
+   * EXECUTING with a model registered for {@code output}. Returns the model's key.
+   */
+  public String executingWithModel(String task, String output) {
+    as(ComputeTaskServiceGrpc.newBlockingStub(channel))
+        .applyTaskAction(
+            ApplyTaskActionParam.newBuilder()
+                .setComputeTaskKey(task)
+                .setAction(ComputeTaskAction.TASK_ACTION_EXECUTING)
+                .setLog("")
+                .build());
+    String key = key();
+    as(ModelServiceGrpc.newBlockingStub(channel))
+        .registerModels(
+            RegisterModelsParam.newBuilder()
+                .addModels(
+                    NewModel.newBuilder()
+                        .setKey(key)
+                        .setComputeTaskKey(task)
+                        .setComputeTaskOutputIdentifier(output)
+                        .setAddress(
+                            address(
+                                Checksums.sha256(key.getBytes(StandardCharsets.UTF_8)),
+                                "http://127.0.0.1:8000/model/" + key + "/file/")))
+                .build());
+    return key;
+  }
+
   public ComputeTask getTask(String key) {
     return as(ComputeTaskServiceGrpc.newBlockingStub(channel))
         .getTask(GetTaskParam.newBuilder().setKey(key).build());

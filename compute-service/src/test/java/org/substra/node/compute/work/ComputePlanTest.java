@@ -364,6 +364,53 @@ class ComputePlanTest extends NetworkAndQueues {
         });
   }
 
+  @Test
+  void aTaskWhoseOutputsWereRegisteredBeforeACrashEndsDoneWithoutRunningAgain() throws Exception {
+    queues.purge();
+    String train = train();
+    var task = network.oneTaskPlan("registered-before-crash", train, "5");
+    String plan = task.getComputePlanKey();
+    String model = network.executingWithModel(task.getKey(), "model");
+
+    // the redelivered message of the interrupted run
+    queues.task(TestNetwork.CHANNEL, task.getKey(), plan, train);
+    assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_DONE);
+    assertThat(network.models(task.getKey())).extracting(Model::getKey).containsExactly(model);
+    assertThat(Path.of("target", "work", plan, "logs", task.getKey() + ".log")).doesNotExist();
+  }
+
+  @Test
+  void aTaskWithOnlySomeOutputsRegisteredBeforeACrashFailsWithoutRunningAgain() throws Exception {
+    queues.purge();
+    String train =
+        network.builtFunction(
+            queues,
+            "train",
+            dataInputs(),
+            Map.of(
+                "model",
+                output(AssetKind.ASSET_MODEL),
+                "performance",
+                output(AssetKind.ASSET_PERFORMANCE)));
+    String dataManager = network.dataManager();
+    String sample = network.dataSample(dataManager, "5", null);
+    String plan = network.plan("partly-registered-before-crash");
+    var task =
+        task(plan, train, "model", "performance")
+            .addInputs(assetInput("opener", dataManager))
+            .addInputs(assetInput("datasamples", sample));
+    network.register(task);
+    network.executingWithModel(task.getKey(), "model");
+
+    queues.task(TestNetwork.CHANNEL, task.getKey(), plan, train);
+    assertThat(awaitFinal(task.getKey())).isEqualTo(ComputeTaskStatus.STATUS_FAILED);
+    assertThat(network.failureReport(task.getKey()).getErrorType())
+        .isEqualTo(ErrorType.ERROR_TYPE_INTERNAL);
+    assertThat(network.models(task.getKey())).hasSize(1);
+    assertThat(network.performances(task.getKey())).isEmpty();
+    assertThat(Path.of("target", "work", plan, "logs", task.getKey() + ".log")).doesNotExist();
+  }
+
   static Optional<Long> pid(Path logs) {
     try {
       Matcher found = Pattern.compile("pid (\\d+)").matcher(Files.readString(logs));
