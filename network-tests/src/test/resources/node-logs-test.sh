@@ -3,10 +3,10 @@
 # script sourced so that nothing is started.
 set -euo pipefail
 fail() { echo "node logs: $*" >&2; exit 1; }
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=${NODE_ROOT:?the repository root}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-# shellcheck source=../node
+# shellcheck source=../../../../node
 source "$root/node"
 LOG_MAX_BYTES=10
 LOG_GENERATIONS=2
