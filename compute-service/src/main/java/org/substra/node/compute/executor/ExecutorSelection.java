@@ -25,6 +25,10 @@ public class ExecutorSelection {
     // only the selected one is created: the other may lack what it needs (a cluster, python3)
     this.selected =
         config.executor() == ComputeConfig.Executor.LOCAL ? local.get() : kubernetes.get();
+    if (selected instanceof LocalExecutor localExecutor) {
+      // a client proxy: the first call makes the executor, which tries its sandbox now
+      localExecutor.sandbox();
+    }
   }
 
   public Optional<Executor> executor() {
