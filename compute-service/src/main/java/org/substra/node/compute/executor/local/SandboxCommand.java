@@ -92,42 +92,34 @@ public record SandboxCommand(
               "--bounding-set=-all",
               "--no-new-privs",
               "--"));
-      prlimit(command);
-      command.add(bwrap);
-      command.addAll(
-          List.of(
-              "--unshare-user",
-              "--disable-userns",
-              "--uid",
-              String.valueOf(INSIDE_ID),
-              "--gid",
-              String.valueOf(INSIDE_ID),
-              "--bind",
-              "/",
-              "/",
-              "--die-with-parent",
-              "--chdir",
-              workingDirectory,
-              "--"));
+      unprivileged(command);
+      command.addAll(List.of("--bind", "/", "/", "--chdir", workingDirectory, "--"));
     } else {
-      prlimit(command);
-      command.add(bwrap);
-      command.addAll(
-          List.of(
-              "--unshare-all",
-              "--unshare-user",
-              "--disable-userns",
-              "--uid",
-              String.valueOf(INSIDE_ID),
-              "--gid",
-              String.valueOf(INSIDE_ID),
-              "--die-with-parent",
-              "--new-session"));
+      unprivileged(command);
+      command.addAll(List.of("--unshare-all", "--new-session"));
       filesystem(command);
       command.add("--");
     }
     command.addAll(argv);
     return command;
+  }
+
+  /**
+   * The kernel's limits, then an unprivileged bubblewrap with the task's own user namespace, in
+   * which no further one can be made.
+   */
+  private void unprivileged(List<String> command) {
+    prlimit(command);
+    command.add(bwrap);
+    command.addAll(
+        List.of(
+            "--unshare-user",
+            "--disable-userns",
+            "--uid",
+            String.valueOf(INSIDE_ID),
+            "--gid",
+            String.valueOf(INSIDE_ID),
+            "--die-with-parent"));
   }
 
   private void prlimit(List<String> command) {
