@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import org.substra.node.api.config.ApiConfig;
 import org.substra.node.api.error.ApiException;
+import org.substra.node.api.input.ControlCharacters;
 import org.substra.node.api.user.User;
 import org.substra.node.api.user.UserRepository;
 
@@ -62,13 +63,17 @@ public class AuthService {
   /** The user of these credentials, or null. */
   @WithSession
   public Uni<User> checkCredentials(String username, String password) {
-    return users
-        .findByUsername(username)
-        .map(
-            user -> {
-              String hash = user == null ? NO_USER_HASH : user.passwordHash;
-              return BcryptUtil.matches(password, hash) && user != null ? user : null;
-            });
+    // No user is named with a control character, and PostgreSQL refuses U+0000 in a query: such a
+    // name is simply unknown (the same answer and the same bcrypt time as any unknown name).
+    Uni<User> found =
+        ControlCharacters.holds(username)
+            ? Uni.createFrom().nullItem()
+            : users.findByUsername(username);
+    return found.map(
+        user -> {
+          String hash = user == null ? NO_USER_HASH : user.passwordHash;
+          return BcryptUtil.matches(password, hash) && user != null ? user : null;
+        });
   }
 
   /** An API token the user asked for (no expiry unless given). */
